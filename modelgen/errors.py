@@ -1,0 +1,84 @@
+"""Positioned errors.
+
+Every mistake in a spec becomes a `Diagnostic`: a message, the `Span` it points at
+and an optional hint. Stages collect diagnostics and raise one `SpecError` holding
+all of them in source order; the CLI only presents them with `format_diagnostics`:
+
+    spec.mg:4:1: error: unknown layer 'dnse'
+        4 | dnse 10 relu
+          | ^^^^
+      hint: did you mean 'dense'?
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .ir import Span
+
+# Past this many, the rest are usually knock-on effects of the first ones.
+MAX_REPORTED = 20
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    message: str
+    span: Span
+    hint: str | None = None
+
+
+class ModelgenError(Exception):
+    """Base class of every error modelgen raises on purpose."""
+
+
+class SpecError(ModelgenError):
+    """One or more problems with a spec, each with its position."""
+
+    def __init__(self, filename: str, source: str, diagnostics: Iterable[Diagnostic]):
+        self.filename = filename
+        self.source = source
+        self.diagnostics = sorted(
+            diagnostics, key=lambda d: (d.span.line, d.span.column, d.message)
+        )
+        super().__init__(self.format())
+
+    def format(self) -> str:
+        return format_diagnostics(self.filename, self.source, self.diagnostics)
+
+
+class UsageError(ModelgenError):
+    """A problem that is not in the spec: a file that exists, a missing directory."""
+
+
+def suggest(word: str, candidates: Iterable[str]) -> str | None:
+    """A 'did you mean' hint for a misspelt word, or None when nothing is close."""
+    pool = {c.lower(): c for c in candidates}
+    close = difflib.get_close_matches(word.lower(), list(pool), n=1, cutoff=0.6)
+    return f"did you mean '{pool[close[0]]}'?" if close else None
+
+
+def format_diagnostics(filename: str, source: str, diagnostics: list[Diagnostic]) -> str:
+    lines = source.splitlines()
+    shown = diagnostics[:MAX_REPORTED]
+    blocks = [_format_one(filename, lines, d) for d in shown]
+    if len(diagnostics) > len(shown):
+        blocks.append(f"... and {len(diagnostics) - len(shown)} more errors")
+    return "\n".join(blocks)
+
+
+def _format_one(filename: str, lines: list[str], diagnostic: Diagnostic) -> str:
+    span = diagnostic.span
+    head = f"{filename}:{span.line}:{span.column}: error: {diagnostic.message}"
+    out = [head]
+    if 1 <= span.line <= len(lines):
+        text = lines[span.line - 1].expandtabs(1)
+        gutter = f"{span.line:>5} | "
+        out.append(gutter + text)
+        end = span.end_column if span.end_line == span.line else len(text) + 1
+        width = max(1, min(end, len(text) + 1) - span.column)
+        out.append(" " * (len(gutter) - 2) + "| " + " " * (span.column - 1) + "^" * width)
+    if diagnostic.hint:
+        out.append(f"  hint: {diagnostic.hint}")
+    return "\n".join(out)

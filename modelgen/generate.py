@@ -1,0 +1,50 @@
+"""The pipeline as a library: spec text -> model graph -> formatted code per style.
+
+    graph = load(text, "mnist_mlp.mg")          # parse + validate
+    code = generate(graph, "functional")        # render + format
+
+Nothing here imports TensorFlow or Keras.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import Diagnostic, SpecError
+from .formatting import format_code
+from .ir import ModelGraph
+from .parser import parse
+from .render import render
+from .styles import STYLES
+from .validate import validate
+
+
+def load(source: str, filename: str = "<expr>") -> ModelGraph:
+    """Parse and validate spec text, or raise `SpecError`."""
+    return validate(parse(source, filename))
+
+
+def generate(graph: ModelGraph, style: str, imports: str = "keras") -> str:
+    """The formatted module for one style, or `SpecError` if the style cannot express it."""
+    chosen = STYLES[style]
+    refusal = chosen.refusal(graph)
+    if refusal is not None:
+        raise SpecError(graph.spec.filename, graph.spec.source, [refusal])
+    return format_code(render(graph, chosen.template, chosen.title, imports))
+
+
+@dataclass(frozen=True)
+class Generated:
+    style: str
+    code: str | None  # None when the style cannot express the model
+    refusal: Diagnostic | None
+
+
+def generate_all(graph: ModelGraph, imports: str = "keras") -> list[Generated]:
+    """Every style, in registry order; the ones that cannot express the model say why."""
+    results = []
+    for name, style in STYLES.items():
+        refusal = style.refusal(graph)
+        code = None if refusal else format_code(render(graph, style.template, style.title, imports))
+        results.append(Generated(name, code, refusal))
+    return results

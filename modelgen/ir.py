@@ -1,0 +1,191 @@
+"""The typed intermediate representation.
+
+Two layers of IR, both frozen dataclasses that remember where they came from:
+
+* the *syntax* IR (`Spec`, `LayerStatement`, ...) is what the parser gives: the
+  statements as written, every node carrying its `Span` in the source;
+* the *model* IR (`ModelGraph`, `LayerNode`) is what validation gives: every layer
+  resolved against the catalogue, its arguments bound to Keras parameter names and
+  its inputs resolved to other nodes, in an order where sources come first.
+
+Later stages (render, check) only read the model IR, and can still point at the
+user's line through `LayerNode.statement`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .catalogue import LayerEntry
+
+
+@dataclass(frozen=True)
+class Span:
+    """A region of the source: 1-based line and column, end column exclusive."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    @classmethod
+    def point(cls, line: int, column: int) -> Span:
+        return cls(line, column, line, column + 1)
+
+    def to(self, other: Span) -> Span:
+        """The span from the start of this one to the end of `other`."""
+        return Span(self.line, self.column, other.end_line, other.end_column)
+
+
+class ValueKind(enum.Enum):
+    INT = "integer"
+    FLOAT = "number"
+    BOOL = "boolean"
+    NONE = "none"
+    WORD = "word"
+    STRING = "string"
+    TUPLE = "tuple"
+
+
+Scalar = int | float | bool | str | None
+PyValue = Scalar | tuple["PyValue", ...]
+
+
+@dataclass(frozen=True)
+class Value:
+    """A literal as written in the spec: `300`, `1e-3`, `relu`, `"same"`, `3x3`, `(1, 2)`."""
+
+    kind: ValueKind
+    data: Scalar | tuple[Value, ...]
+    span: Span
+    text: str  # the source text, for messages
+
+    def python(self) -> PyValue:
+        """The Python value this literal stands for."""
+        if isinstance(self.data, tuple):
+            return tuple(item.python() for item in self.data)
+        return self.data
+
+
+@dataclass(frozen=True)
+class Name:
+    """An identifier in the source (a label, layer keyword, model or source name)."""
+
+    text: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class KeywordArgument:
+    key: Name
+    value: Value
+
+    @property
+    def span(self) -> Span:
+        return self.key.span.to(self.value.span)
+
+
+@dataclass(frozen=True)
+class LayerStatement:
+    """`[label:] LAYER [positional ...] [key=value ...] [<- src, ...]`."""
+
+    label: Name | None
+    layer: Name
+    positional: tuple[Value, ...]
+    keywords: tuple[KeywordArgument, ...]
+    sources: tuple[Name, ...] | None  # None: read the statement before
+    span: Span
+
+    @property
+    def display(self) -> str:
+        """How messages refer to this statement: its label, else its layer keyword."""
+        return f"'{self.label.text}'" if self.label else f"'{self.layer.text}'"
+
+
+@dataclass(frozen=True)
+class ModelStatement:
+    """`model NAME`."""
+
+    name: Name
+    span: Span
+
+
+@dataclass(frozen=True)
+class OutputsStatement:
+    """`outputs a, b`."""
+
+    names: tuple[Name, ...]
+    span: Span
+
+
+Statement = ModelStatement | OutputsStatement | LayerStatement
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A parsed spec file: its statements in source order."""
+
+    filename: str
+    source: str
+    statements: tuple[Statement, ...]
+    default_name: str  # the model name when there is no `model` statement
+
+
+# --------------------------------------------------------------------------- model IR
+
+
+@dataclass(frozen=True)
+class Argument:
+    """A constructor argument bound to its Keras parameter name."""
+
+    name: str
+    value: PyValue
+    span: Span
+
+
+@dataclass(frozen=True)
+class LayerNode:
+    """One layer of the model, resolved against the catalogue.
+
+    `index` is the node's position in `ModelGraph.nodes`, which lists every node
+    after all of its sources.
+    """
+
+    index: int
+    entry: LayerEntry
+    label: str | None
+    arguments: tuple[Argument, ...]  # in the Keras constructor's order
+    sources: tuple[int, ...]  # indices into ModelGraph.nodes
+    statement: LayerStatement
+
+    @property
+    def is_input(self) -> bool:
+        return self.entry.is_input
+
+    def argument(self, name: str) -> Argument | None:
+        for argument in self.arguments:
+            if argument.name == name:
+                return argument
+        return None
+
+
+@dataclass(frozen=True)
+class ModelGraph:
+    """A validated model: nodes with sources first, and its inputs and outputs in order."""
+
+    name: str
+    nodes: tuple[LayerNode, ...]
+    inputs: tuple[int, ...]
+    outputs: tuple[int, ...]
+    spec: Spec
+
+    def consumers(self) -> dict[int, list[int]]:
+        """For every node index, the indices of the nodes that read it, in order."""
+        readers: dict[int, list[int]] = {node.index: [] for node in self.nodes}
+        for node in self.nodes:
+            for source in node.sources:
+                readers[source].append(node.index)
+        return readers

@@ -1,0 +1,116 @@
+"""Python names for the generated code: variables, attributes and the class name.
+
+Labels from the spec are used as written. Unlabelled layers get the names a person
+would choose: `inputs` and `outputs`, `x` for a value read only by the next line,
+and Keras-style snake-case names (`dense_1`) otherwise. No generated name ever
+clashes with a label, a reserved name or another generated name.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+from dataclasses import dataclass
+
+from .ir import ModelGraph
+from .validate import RESERVED_NAMES
+
+# keras.Model's own public attributes (read off Keras 3.15): a layer attribute of a
+# subclassed model must not replace one of these, e.g. `self.output`.
+MODEL_ATTRIBUTES = frozenset(
+    """
+    add_loss add_metric add_variable add_weight build build_from_config built call compile
+    compile_from_config compiled_loss compiled_metrics compute_dtype compute_loss compute_mask
+    compute_metrics compute_output_shape compute_output_spec count_params
+    distribute_reduction_method distribute_strategy dtype dtype_policy evaluate export fit
+    from_config get_build_config get_compile_config get_config get_layer get_metrics_result
+    get_quantization_layer_structure get_state_tree get_weights input input_dtype input_spec
+    inputs jit_compile layers load_own_variables load_weights loss losses make_predict_function
+    make_test_function make_train_function metrics metrics_names metrics_variables name
+    non_trainable_variables non_trainable_weights optimizer output outputs path predict
+    predict_on_batch predict_step quantization_mode quantize quantized_build quantized_call
+    rematerialized_call reset_metrics run_eagerly save save_own_variables save_weights
+    set_state_tree set_weights stateless_call stateless_compute_loss summary supports_masking
+    symbolic_call test_on_batch test_step to_json train_on_batch train_step trainable
+    trainable_variables trainable_weights variable_dtype variables weights
+    """.split()
+)
+
+
+def snake_case(class_name: str) -> str:
+    """`MaxPooling2D` -> `max_pooling2d`, as Keras names its layers."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", class_name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def class_name(model_name: str) -> str:
+    """`mnist_mlp` -> `MnistMlp`."""
+    parts = [p for p in model_name.split("_") if p]
+    name = "".join(p[:1].upper() + p[1:] for p in parts) or "Model"
+    if name[0].isdigit():
+        name = "Model" + name
+    if name in RESERVED_NAMES or keyword.iskeyword(name) or name in ("Model", "Sequential"):
+        name += "Model"
+    return name
+
+
+class Namer:
+    """Hands out fresh identifiers, never one already taken."""
+
+    def __init__(self, taken: set[str]):
+        self.taken = set(taken)
+
+    def fresh(self, base: str) -> str:
+        name, counter = base, 0
+        while name in self.taken or keyword.iskeyword(name):
+            counter += 1
+            name = f"{base}_{counter}"
+        self.taken.add(name)
+        return name
+
+
+@dataclass(frozen=True)
+class Names:
+    """Every name the code of one model uses, by node index."""
+
+    class_name: str
+    variables: tuple[str, ...]  # the local variable holding each node's output
+    attributes: tuple[str, ...]  # the subclass attribute of each layer ('' for inputs)
+    inputs_parameter: str  # the argument of the subclass `call`
+
+
+def assign_names(graph: ModelGraph) -> Names:
+    labels = {node.label for node in graph.nodes if node.label}
+    cls = class_name(graph.name)
+    taken = labels | RESERVED_NAMES | {cls}
+    readers = graph.consumers()
+
+    local = Namer(taken)
+    inputs_parameter = local.fresh("inputs")
+    chain = local.fresh("x")
+    local.taken.discard(inputs_parameter)  # a single unlabelled input takes it below
+    variables: list[str] = []
+    for node in graph.nodes:
+        if node.label:
+            variables.append(node.label)
+        elif node.is_input:
+            base = "inputs" if len(graph.inputs) == 1 else f"input_{graph.inputs.index(node.index) + 1}"
+            variables.append(local.fresh(base))
+        elif node.index in graph.outputs:
+            base = "outputs" if len(graph.outputs) == 1 else f"output_{graph.outputs.index(node.index) + 1}"
+            variables.append(local.fresh(base))
+        elif readers[node.index] == [node.index + 1]:
+            variables.append(chain)  # read by the next line only: reuse it
+        else:
+            variables.append(local.fresh(snake_case(node.entry.keyword)))
+
+    attribute = Namer(taken | MODEL_ATTRIBUTES)
+    attributes = []
+    for node in graph.nodes:
+        if node.is_input:
+            attributes.append("")
+        elif node.label and node.label not in MODEL_ATTRIBUTES and not node.label.startswith("_"):
+            attributes.append(node.label)
+        else:
+            attributes.append(attribute.fresh(f"{node.label}_layer" if node.label else snake_case(node.entry.keyword)))
+    return Names(cls, tuple(variables), tuple(attributes), inputs_parameter)

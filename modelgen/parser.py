@@ -1,0 +1,253 @@
+"""Stage 1, parse: spec text -> `ir.Spec` (the syntax IR).
+
+The grammar lives in `grammar.lark` and is compiled once, as an LALR parser, by
+lark. A lark `Transformer` turns the tree into frozen dataclasses that keep the line
+and column of every name and value. Syntax errors become positioned diagnostics.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import math
+import re
+from importlib import resources
+from pathlib import Path
+
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
+
+from .errors import Diagnostic, SpecError
+from .ir import (
+    KeywordArgument,
+    LayerStatement,
+    ModelStatement,
+    Name,
+    OutputsStatement,
+    Span,
+    Spec,
+    Statement,
+    Value,
+    ValueKind,
+)
+
+EXPR_FILENAME = "<expr>"
+STDIN_FILENAME = "<stdin>"
+DEFAULT_MODEL_NAME = "model"
+
+# How the terminals of grammar.lark read in a message.
+_TERMINAL_WORDS = {
+    "NAME": "a name",
+    "INT": "an integer",
+    "FLOAT": "a number",
+    "DIMS": "a shape such as 3x3",
+    "QMARK": "'?'",
+    "STRING": "a quoted string",
+    "COLON": "':'",
+    "EQUAL": "'='",
+    "COMMA": "','",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "_SEP": "the end of the statement",
+    "MODEL": "'model'",
+    "OUTPUTS": "'outputs'",
+    "$END": "the end of the input",
+}
+
+
+@functools.cache
+def _lark() -> Lark:
+    grammar = resources.files("modelgen").joinpath("grammar.lark").read_text(encoding="utf-8")
+    return Lark(
+        grammar,
+        parser="lalr",
+        lexer="contextual",
+        propagate_positions=True,
+        maybe_placeholders=False,
+        cache=False,
+    )
+
+
+def default_model_name(filename: str) -> str:
+    """The model name a spec gets without a `model` statement: its file's stem, made an identifier."""
+    if filename in (EXPR_FILENAME, STDIN_FILENAME):
+        return DEFAULT_MODEL_NAME
+    stem = re.sub(r"\W", "_", Path(filename).name.split(".")[0])
+    if not stem or not stem.isidentifier():
+        stem = f"model_{stem}".rstrip("_") or DEFAULT_MODEL_NAME
+    return stem
+
+
+def parse(source: str, filename: str = EXPR_FILENAME) -> Spec:
+    """Parse spec text into the syntax IR, or raise `SpecError` with every syntax error."""
+    try:
+        tree = _lark().parse(source)
+    except UnexpectedInput:
+        raise SpecError(filename, source, _syntax_errors(source)) from None
+    try:
+        statements = _ToIR().transform(tree)
+    except VisitError as error:
+        if isinstance(error.orig_exc, _LiteralError):
+            raise SpecError(filename, source, [error.orig_exc.diagnostic]) from None
+        raise
+    return Spec(filename, source, tuple(statements), default_model_name(filename))
+
+
+def _syntax_errors(source: str) -> list[Diagnostic]:
+    """Every line's first syntax error: statements never span lines, so lines parse alone."""
+    diagnostics = []
+    for number, line in enumerate(source.splitlines() or [source], start=1):
+        try:
+            _lark().parse(line)
+        except UnexpectedInput as error:
+            diagnostics.append(_diagnostic(error, line, number))
+    return diagnostics
+
+
+def _diagnostic(error: UnexpectedInput, line: str, number: int) -> Diagnostic:
+    column = error.column if isinstance(error.column, int) and error.column > 0 else len(line) + 1
+    if isinstance(error, UnexpectedCharacters):
+        char = line[column - 1] if column <= len(line) else ""
+        return Diagnostic(
+            f"unexpected character {char!r}",
+            Span.point(number, column),
+            _character_hint(char),
+        )
+    assert isinstance(error, UnexpectedToken)
+    token = error.token
+    expected = sorted({_TERMINAL_WORDS.get(t, _literal(t)) for t in error.expected})
+    if token.type == "$END":
+        found, width = "the end of the line", 1
+    else:
+        found, width = f"{_TERMINAL_WORDS.get(token.type, 'token')} {str(token)!r}", len(token)
+        if token.type in ("MODEL", "OUTPUTS"):
+            found = f"'{token}' (a keyword, only allowed first in a statement)"
+    return Diagnostic(
+        f"unexpected {found}",
+        Span(number, column, number, column + max(width, 1)),
+        f"expected {_join(expected)}" if expected else None,
+    )
+
+
+def _literal(terminal: str) -> str:
+    names = {"__ANON_0": "'<-'", "LESSTHAN": "'<-'"}
+    return names.get(terminal, terminal.lower())
+
+
+def _join(words: list[str]) -> str:
+    if len(words) <= 2:
+        return " or ".join(words)
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _character_hint(char: str) -> str | None:
+    if char in "\"'":
+        return "a string must end on the same line with the same quote"
+    if char == "-":
+        return "sources are given with '<-', e.g. 'concatenate <- a, b'"
+    if char == "<":
+        return "sources are given with '<-' followed by label names"
+    if char in ";,":
+        return "separate statements with a new line or '|', arguments with spaces"
+    return "names are letters, digits and '_'; shapes are written 28x28"
+
+
+class _LiteralError(Exception):
+    def __init__(self, diagnostic: Diagnostic):
+        self.diagnostic = diagnostic
+
+
+def _span(token: Token) -> Span:
+    return Span(token.line, token.column, token.end_line, token.end_column)  # type: ignore[arg-type]
+
+
+def _name(token: Token) -> Name:
+    return Name(str(token), _span(token))
+
+
+_WORD_CONSTANTS = {"true": True, "false": False, "none": None}
+
+
+@v_args(inline=True)
+class _ToIR(Transformer):
+    """lark tree -> syntax IR."""
+
+    def start(self, *statements: Statement) -> list[Statement]:
+        return list(statements)
+
+    # ---------------------------------------------------------------- statements
+    def model_stmt(self, name: Token) -> ModelStatement:
+        return ModelStatement(_name(name), _span(name))
+
+    @v_args(meta=True, inline=False)
+    def outputs_stmt(self, meta, names: list[Token]) -> OutputsStatement:
+        return OutputsStatement(tuple(_name(t) for t in names), _meta_span(meta))
+
+    def label(self, name: Token) -> Name:
+        return _name(name)
+
+    def sources(self, *names: Token) -> tuple[Name, ...]:
+        return tuple(_name(t) for t in names)
+
+    def keyword_argument(self, key: Token, value: Value) -> KeywordArgument:
+        return KeywordArgument(_name(key), value)
+
+    @v_args(meta=True, inline=False)
+    def layer_stmt(self, meta, children: list) -> LayerStatement:
+        label = children.pop(0) if isinstance(children[0], Name) else None
+        layer = _name(children.pop(0))
+        sources = children.pop() if children and isinstance(children[-1], tuple) else None
+        positional = tuple(c for c in children if isinstance(c, Value))
+        keywords = tuple(c for c in children if isinstance(c, KeywordArgument))
+        return LayerStatement(label, layer, positional, keywords, sources, _meta_span(meta))
+
+    # -------------------------------------------------------------------- values
+    def int(self, token: Token) -> Value:
+        try:
+            number = int(token)
+        except ValueError:  # more digits than Python converts
+            raise _LiteralError(Diagnostic("integer is too long", _span(token))) from None
+        return Value(ValueKind.INT, number, _span(token), str(token))
+
+    def float(self, token: Token) -> Value:
+        number = float(token)
+        if not math.isfinite(number):
+            raise _LiteralError(Diagnostic(f"number {token} is out of range", _span(token)))
+        return Value(ValueKind.FLOAT, number, _span(token), str(token))
+
+    def dims(self, token: Token) -> Value:
+        span = _span(token)
+        items = tuple(
+            Value(ValueKind.NONE, None, span, d)
+            if d == "?"
+            else Value(ValueKind.INT, int(d), span, d)
+            for d in re.split("[xX]", str(token))
+        )
+        return Value(ValueKind.TUPLE, items, span, str(token))
+
+    def string(self, token: Token) -> Value:
+        try:
+            text = ast.literal_eval(str(token))
+        except (ValueError, SyntaxError) as error:
+            raise _LiteralError(
+                Diagnostic(f"invalid string: {error.args[0]}", _span(token))
+            ) from None
+        return Value(ValueKind.STRING, text, _span(token), str(token))
+
+    def word(self, token: Token) -> Value:
+        lowered = str(token).lower()
+        if lowered in _WORD_CONSTANTS:
+            constant = _WORD_CONSTANTS[lowered]
+            kind = ValueKind.NONE if constant is None else ValueKind.BOOL
+            return Value(kind, constant, _span(token), str(token))
+        return Value(ValueKind.WORD, str(token), _span(token), str(token))
+
+    @v_args(meta=True, inline=False)
+    def tuple(self, meta, items: list[Value]) -> Value:
+        span = _meta_span(meta)
+        text = "(" + ", ".join(item.text for item in items) + ")"
+        return Value(ValueKind.TUPLE, tuple(items), span, text)
+
+
+def _meta_span(meta) -> Span:
+    return Span(meta.line, meta.column, meta.end_line, meta.end_column)

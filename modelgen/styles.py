@@ -1,0 +1,75 @@
+"""The style registry: the four ways Keras builds a model.
+
+Each `Style` knows its template, its title, and whether it can express a given
+model; when it cannot, `refusal` says why, pointing at the statement that makes
+the model a graph. The CLI's `--style` choices come from `STYLES`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .errors import Diagnostic
+from .ir import ModelGraph
+
+
+@dataclass(frozen=True)
+class Style:
+    name: str  # as given to --style
+    title: str
+    template: str
+    chain_only: bool  # Sequential models are a single chain of layers
+
+    @property
+    def file_suffix(self) -> str:
+        """`<model>_<suffix>.py` is the file name `--style all` writes."""
+        return self.name.replace("-", "_")
+
+    def refusal(self, graph: ModelGraph) -> Diagnostic | None:
+        """Why this style cannot express `graph`, or None when it can."""
+        if not self.chain_only:
+            return None
+        problem = chain_problem(graph)
+        if problem is None:
+            return None
+        message, span = problem
+        return Diagnostic(
+            f"the {self.name} style cannot express this model: {message}",
+            span,
+            "a Sequential model is a single chain of layers; use --style functional or subclass",
+        )
+
+
+def chain_problem(graph: ModelGraph) -> tuple[str, object] | None:
+    """What stops `graph` from being one chain from one input to one output, and where."""
+    nodes = graph.nodes
+    if len(graph.inputs) > 1:
+        second = nodes[graph.inputs[1]].statement
+        return f"{second.display} is a second input", second.span
+    if len(graph.outputs) > 1:
+        second = nodes[graph.outputs[1]].statement
+        return f"{second.display} is a second output", second.span
+    for node in nodes:
+        if node.is_input:
+            continue
+        statement = node.statement
+        if len(node.sources) > 1:
+            return f"{statement.display} merges {len(node.sources)} inputs", statement.span
+        if node.sources != (node.index - 1,):
+            source = nodes[node.sources[0]].statement
+            return (
+                f"{statement.display} reads {source.display}, not the layer before it (a skip)",
+                statement.span,
+            )
+    return None
+
+
+STYLES: dict[str, Style] = {
+    style.name: style
+    for style in (
+        Style("sequential", "a Sequential model built with .add", "sequential.py.j2", True),
+        Style("sequential-list", "a Sequential model built from a list", "sequential_list.py.j2", True),
+        Style("functional", "the functional API", "functional.py.j2", False),
+        Style("subclass", "a subclassed keras.Model", "subclass.py.j2", False),
+    )
+}

@@ -1,0 +1,384 @@
+"""Stage 2, validate: `ir.Spec` -> `ir.ModelGraph`.
+
+Resolves every layer keyword against the catalogue, binds positional and keyword
+arguments to Keras parameter names and checks their types, resolves sources
+(explicit `<- a, b` or the statement before), orders the nodes so that sources come
+first, and checks the graph: arity, unknown or unused names, cycles, outputs.
+Every problem found becomes a positioned `Diagnostic`; they are raised together.
+"""
+
+from __future__ import annotations
+
+import heapq
+import keyword as python_keyword
+from dataclasses import dataclass, field
+
+from . import catalogue
+from .argtypes import ACTIVATION_NAMES, ArgumentTypeError
+from .catalogue import LayerEntry
+from .errors import Diagnostic, SpecError, suggest
+from .ir import (
+    Argument,
+    LayerNode,
+    LayerStatement,
+    ModelGraph,
+    ModelStatement,
+    Name,
+    OutputsStatement,
+    Span,
+    Spec,
+    Value,
+    ValueKind,
+)
+
+# Names the generated modules use themselves; a label or model name may not shadow them.
+RESERVED_NAMES = frozenset({"keras", "layers", "tf", "tensorflow", "build_model", "self"})
+
+
+@dataclass
+class _Collector:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    def error(
+        self,
+        message: str,
+        at: Name | Value | LayerStatement | OutputsStatement,
+        hint: str | None = None,
+    ) -> None:
+        self.diagnostics.append(Diagnostic(message, at.span, hint))
+
+
+def validate(spec: Spec) -> ModelGraph:
+    """Check a parsed spec and resolve it into a model graph, or raise `SpecError`."""
+    errors = _Collector()
+    name = _model_name(spec, errors)
+    layers = [s for s in spec.statements if isinstance(s, LayerStatement)]
+    outputs_statements = [s for s in spec.statements if isinstance(s, OutputsStatement)]
+    for extra in outputs_statements[1:]:
+        errors.error(
+            "'outputs' is given more than once",
+            extra,
+            "list every output in one 'outputs' statement",
+        )
+
+    bound = [_bind(statement, errors) for statement in layers]
+    labels = _labels(layers, errors)
+    sources = [_sources(i, statement, layers, labels, errors) for i, statement in enumerate(layers)]
+    outputs = _outputs(layers, labels, outputs_statements[:1], errors)
+    if not layers:
+        errors.diagnostics.append(
+            Diagnostic(
+                "the spec has no layers", _end_span(spec), "start with an input, e.g. 'input 28x28'"
+            )
+        )
+    if errors.diagnostics:
+        raise SpecError(spec.filename, spec.source, errors.diagnostics)
+
+    order = _topological_order(layers, sources, errors)
+    if errors.diagnostics:
+        raise SpecError(spec.filename, spec.source, errors.diagnostics)
+    _check_use(layers, sources, outputs, errors)
+    if errors.diagnostics:
+        raise SpecError(spec.filename, spec.source, errors.diagnostics)
+
+    position = {old: new for new, old in enumerate(order)}
+    nodes = tuple(
+        LayerNode(
+            index=position[old],
+            entry=bound[old][0],  # type: ignore[arg-type]
+            label=layers[old].label.text if layers[old].label else None,
+            arguments=bound[old][1],
+            sources=tuple(position[s] for s in sources[old]),  # type: ignore[union-attr]
+            statement=layers[old],
+        )
+        for old in order
+    )
+    inputs = tuple(node.index for node in nodes if node.is_input)
+    return ModelGraph(name, nodes, inputs, tuple(position[o] for o in outputs), spec)
+
+
+def _end_span(spec: Spec) -> Span:
+    lines = spec.source.splitlines() or [""]
+    return Span.point(len(lines), len(lines[-1]) + 1)
+
+
+# ----------------------------------------------------------------------------- names
+
+
+def _model_name(spec: Spec, errors: _Collector) -> str:
+    statements = [s for s in spec.statements if isinstance(s, ModelStatement)]
+    for index, statement in enumerate(spec.statements):
+        if isinstance(statement, ModelStatement) and index > 0:
+            errors.error(
+                "'model' must be the first statement",
+                statement.name,
+                "move 'model NAME' to the top of the spec"
+                if statement is statements[0]
+                else "give the model one name",
+            )
+    if not statements:
+        return spec.default_name
+    name = statements[0].name
+    problem = _identifier_problem(name.text)
+    if problem:
+        errors.error(
+            f"model name {name.text!r} {problem}",
+            name,
+            "use letters, digits and '_', e.g. 'model mnist_mlp'",
+        )
+    return name.text
+
+
+def _identifier_problem(text: str) -> str | None:
+    if not text.isidentifier():
+        return "is not a Python identifier"
+    if python_keyword.iskeyword(text):
+        return "is a Python keyword"
+    if text in RESERVED_NAMES:
+        return "would shadow a name the generated code uses"
+    if text.startswith("__"):
+        return "starts with '__', which Python reserves"
+    return None
+
+
+def _labels(layers: list[LayerStatement], errors: _Collector) -> dict[str, int]:
+    labels: dict[str, int] = {}
+    for index, statement in enumerate(layers):
+        if statement.label is None:
+            continue
+        label = statement.label
+        problem = _identifier_problem(label.text)
+        if problem:
+            errors.error(
+                f"label {label.text!r} {problem}",
+                label,
+                "labels are Python identifiers such as 'hidden1'",
+            )
+        elif label.text in labels:
+            first = layers[labels[label.text]].span.line
+            errors.error(
+                f"label {label.text!r} is already used on line {first}",
+                label,
+                "give each layer its own label",
+            )
+        else:
+            labels[label.text] = index
+    return labels
+
+
+# ------------------------------------------------------------------------- arguments
+
+
+def _bind(
+    statement: LayerStatement, errors: _Collector
+) -> tuple[LayerEntry | None, tuple[Argument, ...]]:
+    """Resolve the layer keyword and bind its arguments to Keras parameter names."""
+    entry = catalogue.lookup(statement.layer.text)
+    if entry is None:
+        errors.error(
+            f"unknown layer {statement.layer.text!r}",
+            statement.layer,
+            suggest(statement.layer.text, catalogue.keywords())
+            or "'modelgen layers' lists the layers",
+        )
+        return None, ()
+    given: dict[str, Value] = {}
+    slots = [p for p in entry.positional_params]
+    has_activation = entry.param("activation") is not None
+    for value in statement.positional:
+        if has_activation and "activation" not in given and _is_activation_word(value):
+            given["activation"] = value
+            continue
+        slot = next((p for p in slots if p.name not in given), None)
+        if slot is None:
+            names = ", ".join(p.name for p in slots) or "no"
+            errors.error(
+                f"too many positional arguments for {entry.keyword}: it takes {names}. Received: {value.text!r}",
+                value,
+                "pass other arguments as key=value",
+            )
+            continue
+        given[slot.name] = value
+    for argument in statement.keywords:
+        key = argument.key.text
+        if entry.param(key) is None:
+            errors.error(
+                f"unknown argument {key!r} for {entry.keyword}",
+                argument.key,
+                suggest(key, [p.name for p in entry.params])
+                or "'modelgen layers' lists the arguments",
+            )
+        elif key in given:
+            errors.error(
+                f"argument {key!r} is given twice", argument.key, "give each argument once"
+            )
+        else:
+            given[key] = argument.value
+    for param in entry.params:
+        if param.required and param.name not in given:
+            errors.error(
+                f"{entry.keyword} needs {param.name!r}",
+                statement.layer,
+                f"give it after the layer name, e.g. '{statement.layer.text} {_example(param)}'",
+            )
+    arguments = []
+    for param in entry.params:  # constructor order, whatever order the spec used
+        if param.name not in given:
+            continue
+        value = given[param.name]
+        try:
+            arguments.append(Argument(param.name, param.type.coerce(value), value.span))
+        except ArgumentTypeError as error:
+            errors.error(f"{entry.keyword} {param.name}: {error.message}", value, error.hint)
+    return entry, tuple(arguments)
+
+
+def _is_activation_word(value: Value) -> bool:
+    return value.kind is ValueKind.WORD and value.data in ACTIVATION_NAMES
+
+
+def _example(param: catalogue.Param) -> str:
+    examples = {"shape": "28x28", "kernel_size": "3x3", "rate": "0.5", "activation": "relu"}
+    return examples.get(param.name, "10")
+
+
+# ---------------------------------------------------------------------------- graph
+
+
+def _sources(
+    index: int,
+    statement: LayerStatement,
+    layers: list[LayerStatement],
+    labels: dict[str, int],
+    errors: _Collector,
+) -> tuple[int, ...] | None:
+    entry = catalogue.lookup(statement.layer.text)
+    if entry is not None and entry.is_input:
+        if statement.sources:
+            errors.error(
+                "an input takes no sources", statement.sources[0], "remove the '<- ...' part"
+            )
+        return ()
+    if statement.sources is None:
+        if index == 0:
+            errors.error(
+                f"{statement.display} has nothing to read: the first layer must be an input",
+                statement.layer,
+                "start with an input, e.g. 'input 28x28'",
+            )
+            return None
+        found: tuple[int, ...] = (index - 1,)
+    else:
+        resolved = []
+        for name in statement.sources:
+            if name.text not in labels:
+                errors.error(
+                    f"unknown source {name.text!r}",
+                    name,
+                    suggest(name.text, labels)
+                    or "a source is the label of another statement, e.g. 'a: dense 10'",
+                )
+            else:
+                resolved.append(labels[name.text])
+        if len(resolved) != len(statement.sources):
+            return None
+        if len(set(resolved)) != len(resolved):
+            errors.error("a source is listed twice", statement.sources[0], "list each source once")
+            return None
+        found = tuple(resolved)
+    if entry is not None:
+        count = len(found)
+        if count < entry.min_inputs or (entry.max_inputs is not None and count > entry.max_inputs):
+            expected = (
+                f"{entry.min_inputs} or more" if entry.max_inputs is None else str(entry.max_inputs)
+            )
+            at = statement.sources[0] if statement.sources else statement.layer
+            errors.error(
+                f"{entry.keyword} takes {expected} input{'s' if expected != '1' else ''}. Received: {count}",
+                at,
+                "merge layers read their inputs with '<- a, b'"
+                if entry.takes_list
+                else "merge the inputs first, e.g. 'concatenate <- a, b'",
+            )
+    return found
+
+
+def _outputs(
+    layers: list[LayerStatement],
+    labels: dict[str, int],
+    statements: list[OutputsStatement],
+    errors: _Collector,
+) -> list[int]:
+    if not statements:
+        return [len(layers) - 1] if layers else []
+    outputs: list[int] = []
+    for name in statements[0].names:
+        if name.text not in labels:
+            errors.error(
+                f"unknown output {name.text!r}",
+                name,
+                suggest(name.text, labels) or "an output is the label of a layer",
+            )
+        elif labels[name.text] in outputs:
+            errors.error(f"output {name.text!r} is listed twice", name, "list each output once")
+        else:
+            outputs.append(labels[name.text])
+    return outputs
+
+
+def _topological_order(
+    layers: list[LayerStatement], sources: list[tuple[int, ...] | None], errors: _Collector
+) -> list[int]:
+    """Source order, except that a layer moves after sources defined later (Kahn's algorithm)."""
+    waiting = [len(s or ()) for s in sources]
+    readers: list[list[int]] = [[] for _ in layers]
+    for index, found in enumerate(sources):
+        for source in found or ():
+            readers[source].append(index)
+    ready = [i for i, count in enumerate(waiting) if count == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        index = heapq.heappop(ready)
+        order.append(index)
+        for reader in readers[index]:
+            waiting[reader] -= 1
+            if waiting[reader] == 0:
+                heapq.heappush(ready, reader)
+    if len(order) < len(layers):
+        stuck = [i for i in range(len(layers)) if waiting[i] > 0]
+        names = ", ".join(layers[i].display for i in stuck)
+        errors.error(
+            f"these layers read each other in a cycle: {names}",
+            layers[stuck[0]],
+            "a layer cannot read its own output, directly or through other layers",
+        )
+    return order
+
+
+def _check_use(
+    layers: list[LayerStatement],
+    sources: list[tuple[int, ...] | None],
+    outputs: list[int],
+    errors: _Collector,
+) -> None:
+    read = {source for found in sources for source in (found or ())}
+    for index, statement in enumerate(layers):
+        entry = catalogue.lookup(statement.layer.text)
+        if index in outputs:
+            if entry is not None and entry.is_input:
+                errors.error(
+                    f"output {statement.display} is an input",
+                    statement,
+                    "an output must be a layer",
+                )
+            continue
+        if index not in read:
+            what = "input" if entry is not None and entry.is_input else "layer"
+            errors.error(
+                f"{what} {statement.display} is never used: no layer reads it and it is not an output",
+                statement,
+                "read it with '<- NAME' or list it in 'outputs'"
+                if statement.label
+                else "label it and read it with '<- NAME', or remove it",
+            )
