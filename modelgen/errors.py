@@ -27,6 +27,7 @@ class Diagnostic:
     message: str
     span: Span
     hint: str | None = None
+    severity: str = "error"  # or "note": said, but not a failure
 
 
 class ModelgenError(Exception):
@@ -70,7 +71,7 @@ def format_diagnostics(filename: str, source: str, diagnostics: list[Diagnostic]
 
 def _format_one(filename: str, lines: list[str], diagnostic: Diagnostic) -> str:
     span = diagnostic.span
-    head = f"{filename}:{span.line}:{span.column}: error: {diagnostic.message}"
+    head = f"{filename}:{span.line}:{span.column}: {diagnostic.severity}: {diagnostic.message}"
     out = [head]
     if 1 <= span.line <= len(lines):
         text = lines[span.line - 1].expandtabs(1)

@@ -49,7 +49,9 @@ def class_name(model_name: str) -> str:
     name = "".join(p[:1].upper() + p[1:] for p in parts) or "Model"
     if name[0].isdigit():
         name = "Model" + name
-    if name in RESERVED_NAMES or keyword.iskeyword(name) or name in ("Model", "Sequential"):
+    if name in ("Model", "Sequential"):  # legal, but a reader would take it for keras.Model
+        return "My" + name
+    if name in RESERVED_NAMES or keyword.iskeyword(name):
         name += "Model"
     return name
 
@@ -94,10 +96,18 @@ def assign_names(graph: ModelGraph) -> Names:
         if node.label:
             variables.append(node.label)
         elif node.is_input:
-            base = "inputs" if len(graph.inputs) == 1 else f"input_{graph.inputs.index(node.index) + 1}"
+            base = (
+                "inputs"
+                if len(graph.inputs) == 1
+                else f"input_{graph.inputs.index(node.index) + 1}"
+            )
             variables.append(local.fresh(base))
         elif node.index in graph.outputs:
-            base = "outputs" if len(graph.outputs) == 1 else f"output_{graph.outputs.index(node.index) + 1}"
+            base = (
+                "outputs"
+                if len(graph.outputs) == 1
+                else f"output_{graph.outputs.index(node.index) + 1}"
+            )
             variables.append(local.fresh(base))
         elif readers[node.index] == [node.index + 1]:
             variables.append(chain)  # read by the next line only: reuse it
@@ -112,5 +122,9 @@ def assign_names(graph: ModelGraph) -> Names:
         elif node.label and node.label not in MODEL_ATTRIBUTES and not node.label.startswith("_"):
             attributes.append(node.label)
         else:
-            attributes.append(attribute.fresh(f"{node.label}_layer" if node.label else snake_case(node.entry.keyword)))
+            attributes.append(
+                attribute.fresh(
+                    f"{node.label}_layer" if node.label else snake_case(node.entry.keyword)
+                )
+            )
     return Names(cls, tuple(variables), tuple(attributes), inputs_parameter)

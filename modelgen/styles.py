@@ -68,7 +68,9 @@ STYLES: dict[str, Style] = {
     style.name: style
     for style in (
         Style("sequential", "a Sequential model built with .add", "sequential.py.j2", True),
-        Style("sequential-list", "a Sequential model built from a list", "sequential_list.py.j2", True),
+        Style(
+            "sequential-list", "a Sequential model built from a list", "sequential_list.py.j2", True
+        ),
         Style("functional", "the functional API", "functional.py.j2", False),
         Style("subclass", "a subclassed keras.Model", "subclass.py.j2", False),
     )

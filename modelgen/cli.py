@@ -1,0 +1,190 @@
+"""The `modelgen` command: a thin shell over the library.
+
+Every user mistake ends in a positioned message on stderr and exit code 2, never
+a traceback. `check` is the only command that imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import catalogue
+from .errors import ModelgenError, SpecError, UsageError, format_diagnostics
+from .generate import generate, generate_all, load
+from .ir import ModelGraph
+from .parser import EXPR_FILENAME, STDIN_FILENAME
+from .render import IMPORT_FLAVOURS
+from .styles import STYLES
+from .writing import write_files
+
+ALL = "all"
+
+
+def _read_spec(spec: str | None, expression: str | None) -> ModelGraph:
+    if expression is not None:
+        if spec is not None:
+            raise UsageError("give a SPEC file or -e TEXT, not both")
+        return load(expression, EXPR_FILENAME)
+    if spec is None:
+        raise UsageError("missing SPEC: give a spec file, '-' for stdin, or -e TEXT")
+    if spec == "-":
+        return load(sys.stdin.read(), STDIN_FILENAME)
+    path = Path(spec)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{spec}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{spec}: is a directory, not a spec file") from None
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{spec}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except OSError as error:
+        raise UsageError(f"{spec}: cannot read: {error.strerror}") from None
+    return load(text, spec)
+
+
+spec_argument = click.argument("spec", required=False)
+expression_option = click.option(
+    "-e", "--expr", "expression", metavar="TEXT", help="Read the spec from TEXT instead of a file."
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="modelgen")
+def cli() -> None:
+    """Describe a neural network once; get the same Keras model in all four styles."""
+
+
+@cli.command()
+@spec_argument
+@expression_option
+@click.option(
+    "-s",
+    "--style",
+    type=click.Choice([*STYLES, ALL]),
+    default="functional",
+    show_default=True,
+    help="Which Keras style to write; 'all' writes one file per style.",
+)
+@click.option(
+    "-o",
+    "--output",
+    metavar="PATH",
+    help="File to write ('-' for stdout). With --style all, the folder for the files.",
+)
+@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
+@click.option(
+    "--imports",
+    type=click.Choice(IMPORT_FLAVOURS),
+    default="keras",
+    show_default=True,
+    help="'tensorflow' writes 'from tensorflow import keras' as older tutorials do.",
+)
+def new(spec, expression, style, output, force, imports) -> None:
+    """Generate Keras code from SPEC (a file, or '-' for stdin)."""
+    graph = _read_spec(spec, expression)
+    if style == ALL:
+        _write_all(graph, output, force, imports)
+        return
+    code = generate(graph, style, imports)
+    if output is None or output == "-":
+        click.echo(code, nl=False)
+        return
+    target = Path(output)
+    if target.is_dir():
+        target = target / f"{graph.name}_{STYLES[style].file_suffix}.py"
+    write_files({target: code}, force)
+    click.echo(f"wrote {target}", err=True)
+
+
+def _write_all(graph: ModelGraph, output: str | None, force: bool, imports: str) -> None:
+    if output == "-":
+        raise UsageError("--style all writes several files: give -o a folder, not '-'")
+    folder = Path(output or ".")
+    if not folder.exists() and folder.parent.is_dir():
+        folder.mkdir()
+    files = {}
+    for result in generate_all(graph, imports):
+        if result.refusal is not None:
+            note = result.refusal.__class__(
+                f"skipped {result.style}: " + result.refusal.message.split(": ", 1)[-1],
+                result.refusal.span,
+                result.refusal.hint,
+                severity="note",
+            )
+            click.echo(format_diagnostics(graph.spec.filename, graph.spec.source, [note]), err=True)
+            continue
+        assert result.code is not None
+        files[folder / f"{graph.name}_{STYLES[result.style].file_suffix}.py"] = result.code
+    write_files(files, force)
+    for path in files:
+        click.echo(f"wrote {path}", err=True)
+
+
+@cli.command()
+@spec_argument
+@expression_option
+@click.option("--imports", type=click.Choice(IMPORT_FLAVOURS), default="keras", show_default=True)
+def check(spec, expression, imports) -> None:
+    """Build every style of SPEC in Keras and compare them (needs TensorFlow).
+
+    Exits 0 when every style builds the same model, 1 when any differ.
+    """
+    graph = _read_spec(spec, expression)
+    try:
+        from . import verify
+    except ImportError as error:
+        raise UsageError(
+            f"modelgen check builds the models in Keras, which is not installed ({error.name}): "
+            "pip install 'modelgen[verify]'"
+        ) from None
+    report = verify.check_graph(graph, imports)
+    click.echo(report.table())
+    sys.exit(0 if report.ok else 1)
+
+
+@cli.command(name="layers")
+def list_layers() -> None:
+    """List the layers the DSL knows, with their positional arguments."""
+    rows = [("LAYER", "ALIASES", "INPUTS", "POSITIONAL ARGUMENTS", "")]
+    for entry in catalogue.ENTRIES:
+        params = " ".join(
+            f"{p.name}" if p.required else f"[{p.name}]" for p in entry.positional_params
+        )
+        aliases = ", ".join(entry.aliases)
+        rows.append((entry.keyword.lower(), aliases, entry.arity, params, entry.summary))
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    for row in rows:
+        click.echo(
+            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[4]
+        )
+    click.echo(
+        "\nA bare activation name (e.g. relu) is the 'activation' of a layer that has one."
+        "\nEvery layer also takes name=, dtype= and trainable=; "
+        "'modelgen layers' shows the positional ones only."
+    )
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=False)
+    except SpecError as error:
+        click.echo(error.format(), err=True)
+        sys.exit(2)
+    except ModelgenError as error:
+        click.echo(f"modelgen: error: {error}", err=True)
+        sys.exit(2)
+    except click.exceptions.Abort:
+        click.echo("modelgen: interrupted", err=True)
+        sys.exit(130)
+    except click.ClickException as error:
+        error.show()
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        click.echo("modelgen: interrupted", err=True)
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(1)
