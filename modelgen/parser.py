@@ -108,6 +108,13 @@ def _diagnostic(error: UnexpectedInput, line: str, number: int) -> Diagnostic:
     column = error.column if isinstance(error.column, int) and error.column > 0 else len(line) + 1
     if isinstance(error, UnexpectedCharacters):
         char = line[column - 1] if column <= len(line) else ""
+        if char.isdigit() or char in ".?+-" and re.match(r"[+-]?[\d.?]", line[column - 1 :]):
+            word = re.match(r"[+\-\w.?]+", line[column - 1 :]).group()  # type: ignore[union-attr]
+            return Diagnostic(
+                f"malformed number or shape {word!r}",
+                Span(number, column, number, column + len(word)),
+                "numbers are written 10, -1, 0.5 or 1e-3; shapes 28x28, with ? for an unknown size",
+            )
         return Diagnostic(
             f"unexpected character {char!r}",
             Span.point(number, column),
@@ -115,18 +122,37 @@ def _diagnostic(error: UnexpectedInput, line: str, number: int) -> Diagnostic:
         )
     assert isinstance(error, UnexpectedToken)
     token = error.token
-    expected = sorted({_TERMINAL_WORDS.get(t, _literal(t)) for t in error.expected})
     if token.type == "$END":
-        found, width = "the end of the line", 1
+        found, width = "end of the line", 1
+    elif token.type in _VALUE_TERMINALS:
+        found, width = f"{_TERMINAL_WORDS[token.type]} {str(token)!r}", len(token)
+    elif token.type in ("MODEL", "OUTPUTS"):
+        found, width = f"'{token}' (a keyword, only allowed first in a statement)", len(token)
     else:
-        found, width = f"{_TERMINAL_WORDS.get(token.type, 'token')} {str(token)!r}", len(token)
-        if token.type in ("MODEL", "OUTPUTS"):
-            found = f"'{token}' (a keyword, only allowed first in a statement)"
+        found, width = repr(str(token)), len(token)
     return Diagnostic(
         f"unexpected {found}",
         Span(number, column, number, column + max(width, 1)),
-        f"expected {_join(expected)}" if expected else None,
+        _TOKEN_HINTS.get(token.type) or _expected(error.expected),
     )
+
+
+# The terminals that start a value; a parser expecting all of them expects "an argument".
+_VALUE_TERMINALS = {"INT", "FLOAT", "DIMS", "QMARK", "STRING", "NAME"}
+_TOKEN_HINTS = {
+    "COMMA": "separate arguments with spaces; commas go between sources ('<- a, b') and in tuples",
+    "EQUAL": "a keyword argument is written key=value with a name before '='",
+    "COLON": "a label comes first and once: 'label: dense 10'",
+}
+
+
+def _expected(terminals: set[str]) -> str | None:
+    words = set()
+    if _VALUE_TERMINALS - {"NAME"} <= terminals:
+        words.add("an argument")
+        terminals = terminals - _VALUE_TERMINALS - {"LPAR"}
+    words |= {_TERMINAL_WORDS.get(t, _literal(t)) for t in terminals}
+    return f"expected {_join(sorted(words))}" if words else None
 
 
 def _literal(terminal: str) -> str:

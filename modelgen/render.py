@@ -27,6 +27,11 @@ IMPORT_LINES = {
     },
 }
 IMPORT_FLAVOURS = tuple(IMPORT_LINES)
+# tf.keras has no `keras.saving` module; `keras.utils` holds the same decorator in both.
+REGISTER_DECORATOR = {
+    "keras": "keras.saving.register_keras_serializable",
+    "tensorflow": "keras.utils.register_keras_serializable",
+}
 
 
 def literal(value: PyValue) -> str:
@@ -61,6 +66,7 @@ class ModuleView:
     inputs_parameter: str  # the subclass `call` argument
     unpack_inputs: str  # what `call` unpacks its argument into: `input_1, input_2`, or ""
     input_constructors: str  # what the subclass is built on: `keras.Input(...)` or a list
+    register_decorator: str
 
 
 class _Uses:
@@ -138,6 +144,7 @@ def module_view(graph: ModelGraph, title: str, imports: str) -> ModuleView:
         inputs_parameter=names.inputs_parameter if several else input_variables[0],
         unpack_inputs=", ".join(input_variables) if several else "",
         input_constructors=_listing([views[i].constructor for i in graph.inputs]),
+        register_decorator=REGISTER_DECORATOR[imports],
     )
 
 
