@@ -72,7 +72,7 @@ def default_model_name(filename: str) -> str:
     """The model name a spec gets without a `model` statement: its file's stem, made an identifier."""
     if filename in (EXPR_FILENAME, STDIN_FILENAME):
         return DEFAULT_MODEL_NAME
-    stem = re.sub(r"\W", "_", Path(filename).name.split(".")[0])
+    stem = re.sub(r"\W", "_", Path(filename).stem)
     if not stem or not stem.isidentifier():
         stem = f"model_{stem}".rstrip("_") or DEFAULT_MODEL_NAME
     return stem
