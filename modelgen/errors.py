@@ -61,7 +61,7 @@ def suggest(word: str, candidates: Iterable[str]) -> str | None:
 
 
 def format_diagnostics(filename: str, source: str, diagnostics: list[Diagnostic]) -> str:
-    lines = source.splitlines()
+    lines = [line.removesuffix("\r") for line in source.split("\n")]  # as the grammar counts
     shown = diagnostics[:MAX_REPORTED]
     blocks = [_format_one(filename, lines, d) for d in shown]
     if len(diagnostics) > len(shown):

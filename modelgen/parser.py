@@ -8,14 +8,16 @@ and column of every name and value. Syntax errors become positioned diagnostics.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import functools
 import math
 import re
 from importlib import resources
 from pathlib import Path
 
-from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
+from lark import Lark, Token, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark.visitors import Transformer_NonRecursive
 
 from .errors import Diagnostic, SpecError
 from .ir import (
@@ -34,6 +36,7 @@ from .ir import (
 EXPR_FILENAME = "<expr>"
 STDIN_FILENAME = "<stdin>"
 DEFAULT_MODEL_NAME = "model"
+MAX_TUPLE_DEPTH = 8  # (((1))) is plenty; deeper nesting is a mistake, not a shape
 
 # How the terminals of grammar.lark read in a message.
 _TERMINAL_WORDS = {
@@ -82,65 +85,102 @@ def parse(source: str, filename: str = EXPR_FILENAME) -> Spec:
     """Parse spec text into the syntax IR, or raise `SpecError` with every syntax error."""
     try:
         tree = _lark().parse(source)
-    except UnexpectedInput:
-        raise SpecError(filename, source, _syntax_errors(source)) from None
-    try:
-        statements = _ToIR().transform(tree)
-    except VisitError as error:
-        if isinstance(error.orig_exc, _LiteralError):
-            raise SpecError(filename, source, [error.orig_exc.diagnostic]) from None
-        raise
+    except UnexpectedInput as error:
+        raise SpecError(filename, source, _syntax_errors(source, error)) from None
+    transformer = _ToIR()
+    statements = transformer.transform(tree)
+    if transformer.errors:
+        raise SpecError(filename, source, transformer.errors)
     return Spec(filename, source, tuple(statements), default_model_name(filename))
 
 
-def _syntax_errors(source: str) -> list[Diagnostic]:
-    """Every line's first syntax error: statements never span lines, so lines parse alone."""
+def source_lines(source: str) -> list[str]:
+    """The lines as the grammar sees them: only '\n' ends a line."""
+    return [line.removesuffix("\r") for line in source.split("\n")]
+
+
+def _syntax_errors(source: str, first: UnexpectedInput) -> list[Diagnostic]:
+    """Every line's problems: statements never span lines, so each line parses alone."""
     diagnostics = []
-    for number, line in enumerate(source.splitlines() or [source], start=1):
+    for number, line in enumerate(source_lines(source), start=1):
         try:
-            _lark().parse(line)
+            tree = _lark().parse(line)
         except UnexpectedInput as error:
             diagnostics.append(_diagnostic(error, line, number))
+            continue
+        transformer = _ToIR()  # a line that parses may still hold a bad literal
+        transformer.transform(tree)
+        diagnostics += [_on_line(d, number) for d in transformer.errors]
+    if not diagnostics:  # cannot happen if lines parse alone; never lose the error
+        number = first.line if isinstance(first.line, int) and first.line > 0 else 1
+        diagnostics.append(_diagnostic(first, source_lines(source)[number - 1], number))
     return diagnostics
+
+
+def _on_line(diagnostic: Diagnostic, number: int) -> Diagnostic:
+    span = diagnostic.span
+    return dataclasses.replace(diagnostic, span=Span(number, span.column, number, span.end_column))
 
 
 def _diagnostic(error: UnexpectedInput, line: str, number: int) -> Diagnostic:
     column = error.column if isinstance(error.column, int) and error.column > 0 else len(line) + 1
     if isinstance(error, UnexpectedCharacters):
-        char = line[column - 1] if column <= len(line) else ""
-        if char.isdigit() or char in ".?+-" and re.match(r"[+-]?[\d.?]", line[column - 1 :]):
-            word = re.match(r"[+\-\w.?]+", line[column - 1 :]).group()  # type: ignore[union-attr]
-            return Diagnostic(
-                f"malformed number or shape {word!r}",
-                Span(number, column, number, column + len(word)),
-                "numbers are written 10, -1, 0.5 or 1e-3; shapes 28x28, with ? for an unknown size",
-            )
-        return Diagnostic(
-            f"unexpected character {char!r}",
-            Span.point(number, column),
-            _character_hint(char),
-        )
+        return _character_error(line, number, column)
     assert isinstance(error, UnexpectedToken)
     token = error.token
-    if token.type == "$END":
+    if token.type == "$END":  # lark places it on the last token; point past the line
+        column = len(line.rstrip()) + 1
         found, width = "end of the line", 1
-    elif token.type in _VALUE_TERMINALS:
-        found, width = f"{_TERMINAL_WORDS[token.type]} {str(token)!r}", len(token)
+    elif token.type in _TOKEN_NOUNS:
+        found, width = f"{_TOKEN_NOUNS[token.type]} {str(token)!r}", len(token)
     elif token.type in ("MODEL", "OUTPUTS"):
         found, width = f"'{token}' (a keyword, only allowed first in a statement)", len(token)
     else:
         found, width = repr(str(token)), len(token)
+    span = Span(number, column, number, column + max(width, 1))
+    if token.type == "COLON":
+        keyword = re.search(r"(?:^|\|)\s*(model|outputs)\s*$", line[: column - 1], re.I)
+        if keyword:
+            return Diagnostic(
+                f"'{keyword.group(1)}' is a keyword and cannot be a label",
+                span,
+                "choose another label, e.g. 'net:'",
+            )
     return Diagnostic(
-        f"unexpected {found}",
-        Span(number, column, number, column + max(width, 1)),
-        _TOKEN_HINTS.get(token.type) or _expected(error.expected),
+        f"unexpected {found}", span, _TOKEN_HINTS.get(token.type) or _expected(error.expected)
     )
 
 
-# The terminals that start a value; a parser expecting all of them expects "an argument".
-_VALUE_TERMINALS = {"INT", "FLOAT", "DIMS", "QMARK", "STRING", "NAME"}
+def _character_error(line: str, number: int, column: int) -> Diagnostic:
+    char = line[column - 1] if column <= len(line) else ""
+    rest = line[column - 1 :]
+    if char.isdigit() or (char in ".?+-" and re.match(r"[+-]?[\d.?]", rest)):
+        word = re.match(r"[+\-\w.?]+", rest).group()  # type: ignore[union-attr]
+        return Diagnostic(
+            f"malformed number or shape {word!r}",
+            Span(number, column, number, column + len(word)),
+            "numbers are written 10, -1, 0.5 or 1e-3; shapes 28x28, with ? for an unknown size",
+        )
+    before = line[column - 2] if column > 1 else ""
+    return Diagnostic(
+        f"unexpected character {char!r}",
+        Span.point(number, column),
+        _character_hint(char, before),
+    )
+
+
+# How a token reads after "unexpected"; the value terminals start an argument.
+_TOKEN_NOUNS = {
+    "INT": "integer",
+    "FLOAT": "number",
+    "DIMS": "shape",
+    "QMARK": "unknown size",
+    "STRING": "string",
+    "NAME": "name",
+}
+_VALUE_TERMINALS = set(_TOKEN_NOUNS)
 _TOKEN_HINTS = {
-    "COMMA": "separate arguments with spaces; commas go between sources ('<- a, b') and in tuples",
+    "COMMA": "separate arguments with spaces; commas go between sources ('<- a, b'), outputs and tuple items",
     "EQUAL": "a keyword argument is written key=value with a name before '='",
     "COLON": "a label comes first and once: 'label: dense 10'",
 }
@@ -166,9 +206,11 @@ def _join(words: list[str]) -> str:
     return ", ".join(words[:-1]) + " or " + words[-1]
 
 
-def _character_hint(char: str) -> str | None:
+def _character_hint(char: str, before: str) -> str | None:
     if char in "\"'":
         return "a string must end on the same line with the same quote"
+    if char == "-" and (before.isalnum() or before == "_"):
+        return "names are letters, digits and '_': write my_model, not my-model"
     if char == "-":
         return "sources are given with '<-', e.g. 'concatenate <- a, b'"
     if char == "<":
@@ -176,11 +218,6 @@ def _character_hint(char: str) -> str | None:
     if char in ";,":
         return "separate statements with a new line or '|', arguments with spaces"
     return "names are letters, digits and '_'; shapes are written 28x28"
-
-
-class _LiteralError(Exception):
-    def __init__(self, diagnostic: Diagnostic):
-        self.diagnostic = diagnostic
 
 
 def _span(token: Token) -> Span:
@@ -195,15 +232,24 @@ _WORD_CONSTANTS = {"true": True, "false": False, "none": None}
 
 
 @v_args(inline=True)
-class _ToIR(Transformer):
-    """lark tree -> syntax IR."""
+class _ToIR(Transformer_NonRecursive):
+    """lark tree -> syntax IR. Bad literals are collected in `errors`; parsing goes on."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.errors: list[Diagnostic] = []
+
+    def _bad(self, message: str, span: Span, text: str, hint: str | None = None) -> Value:
+        self.errors.append(Diagnostic(message, span, hint))
+        return Value(ValueKind.NONE, None, span, text)
 
     def start(self, *statements: Statement) -> list[Statement]:
         return list(statements)
 
     # ---------------------------------------------------------------- statements
-    def model_stmt(self, name: Token) -> ModelStatement:
-        return ModelStatement(_name(name), _span(name))
+    @v_args(meta=True, inline=True)
+    def model_stmt(self, meta, name: Token) -> ModelStatement:
+        return ModelStatement(_name(name), _meta_span(meta))
 
     @v_args(meta=True, inline=False)
     def outputs_stmt(self, meta, names: list[Token]) -> OutputsStatement:
@@ -232,13 +278,13 @@ class _ToIR(Transformer):
         try:
             number = int(token)
         except ValueError:  # more digits than Python converts
-            raise _LiteralError(Diagnostic("integer is too long", _span(token))) from None
+            return self._bad("integer is too long", _span(token), str(token))
         return Value(ValueKind.INT, number, _span(token), str(token))
 
     def float(self, token: Token) -> Value:
         number = float(token)
         if not math.isfinite(number):
-            raise _LiteralError(Diagnostic(f"number {token} is out of range", _span(token)))
+            return self._bad(f"number {token} is out of range", _span(token), str(token))
         return Value(ValueKind.FLOAT, number, _span(token), str(token))
 
     def dims(self, token: Token) -> Value:
@@ -255,9 +301,7 @@ class _ToIR(Transformer):
         try:
             text = ast.literal_eval(str(token))
         except (ValueError, SyntaxError) as error:
-            raise _LiteralError(
-                Diagnostic(f"invalid string: {error.args[0]}", _span(token))
-            ) from None
+            return self._bad(f"invalid string: {error.args[0]}", _span(token), str(token))
         return Value(ValueKind.STRING, text, _span(token), str(token))
 
     def word(self, token: Token) -> Value:
@@ -271,8 +315,18 @@ class _ToIR(Transformer):
     @v_args(meta=True, inline=False)
     def tuple(self, meta, items: list[Value]) -> Value:
         span = _meta_span(meta)
-        text = "(" + ", ".join(item.text for item in items) + ")"
+        text = "(" + ", ".join(item.text for item in items) + ("," if len(items) == 1 else "") + ")"
+        if 1 + max((_depth(item) for item in items), default=0) > MAX_TUPLE_DEPTH:
+            return self._bad(
+                f"tuples nest more than {MAX_TUPLE_DEPTH} deep", span, text, "flatten the tuple"
+            )
         return Value(ValueKind.TUPLE, tuple(items), span, text)
+
+
+def _depth(value: Value) -> int:
+    if value.kind is not ValueKind.TUPLE:
+        return 0
+    return 1 + max((_depth(item) for item in value.data), default=0)  # type: ignore[union-attr]
 
 
 def _meta_span(meta) -> Span:

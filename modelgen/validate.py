@@ -111,13 +111,18 @@ def _model_name(spec: Spec, errors: _Collector) -> str:
         if isinstance(statement, ModelStatement) and index > 0:
             errors.error(
                 "'model' must be the first statement",
-                statement.name,
+                statement,
                 "move 'model NAME' to the top of the spec"
                 if statement is statements[0]
                 else "give the model one name",
             )
     if not statements:
-        return spec.default_name
+        # the file stem is already an identifier; keep it clear of keywords and reserved names
+        return (
+            spec.default_name
+            if _identifier_problem(spec.default_name) is None
+            else f"model_{spec.default_name}"
+        )
     name = statements[0].name
     problem = _identifier_problem(name.text)
     if problem:
@@ -191,12 +196,12 @@ def _bind(
             continue
         slot = next((p for p in slots if p.name not in given), None)
         if slot is None:
-            names = ", ".join(p.name for p in slots) or "no"
-            errors.error(
-                f"too many positional arguments for {entry.keyword}: it takes {names}. Received: {value.text!r}",
-                value,
-                "pass other arguments as key=value",
+            message = (
+                f"too many positional arguments for {entry.keyword}: it takes {', '.join(p.name for p in slots)}"
+                if slots
+                else f"{entry.keyword} takes no positional arguments"
             )
+            errors.error(f"{message}. Received: {value.text!r}", value, "pass other arguments as key=value")
             continue
         given[slot.name] = value
     for argument in statement.keywords:
@@ -214,13 +219,13 @@ def _bind(
             )
         else:
             given[key] = argument.value
-    for param in entry.params:
-        if param.required and param.name not in given:
-            errors.error(
-                f"{entry.keyword} needs {param.name!r}",
-                statement.layer,
-                f"give it after the layer name, e.g. '{statement.layer.text} {_example(param)}'",
-            )
+    missing = [p.name for p in entry.params if p.required and p.name not in given]
+    if missing:
+        errors.error(
+            f"{entry.keyword} needs {' and '.join(repr(m) for m in missing)}",
+            statement.layer,
+            f"give {'it' if len(missing) == 1 else 'them'} after the layer name, e.g. '{_example(statement.layer.text, entry)}'",
+        )
     arguments = []
     for param in entry.params:  # constructor order, whatever order the spec used
         if param.name not in given:
@@ -237,9 +242,26 @@ def _is_activation_word(value: Value) -> bool:
     return value.kind is ValueKind.WORD and value.data in ACTIVATION_NAMES
 
 
-def _example(param: catalogue.Param) -> str:
-    examples = {"shape": "28x28", "kernel_size": "3x3", "rate": "0.5", "activation": "relu"}
-    return examples.get(param.name, "10")
+_EXAMPLE_VALUES = {
+    "shape": "28x28",
+    "filters": "16",
+    "rate": "0.5",
+    "activation": "relu",
+    "target_shape": "7x4x16",
+    "input_dim": "1000",
+    "output_dim": "64",
+}
+
+
+def _example(word: str, entry: LayerEntry) -> str:
+    """A statement with every required argument, to copy: `conv2d 16 3x3`."""
+    values = []
+    for param in entry.params:
+        if not param.required:
+            continue
+        rank = getattr(param.type, "rank", None)
+        values.append("x".join(["3"] * rank) if rank else _EXAMPLE_VALUES.get(param.name, "10"))
+    return " ".join([word, *values])
 
 
 # ---------------------------------------------------------------------------- graph
@@ -346,14 +368,33 @@ def _topological_order(
             if waiting[reader] == 0:
                 heapq.heappush(ready, reader)
     if len(order) < len(layers):
-        stuck = [i for i in range(len(layers)) if waiting[i] > 0]
-        names = ", ".join(layers[i].display for i in stuck)
+        cycle = _a_cycle([i for i in range(len(layers)) if waiting[i] > 0], sources)
+        path = " <- ".join(layers[i].display for i in [*cycle, cycle[0]])
         errors.error(
-            f"these layers read each other in a cycle: {names}",
-            layers[stuck[0]],
+            f"layers read each other in a cycle: {path}",
+            layers[min(cycle)],
             "a layer cannot read its own output, directly or through other layers",
         )
     return order
+
+
+def _a_cycle(stuck: list[int], sources: list[tuple[int, ...] | None]) -> list[int]:
+    """One cycle among the nodes Kahn's algorithm could not order, from its first node.
+
+    Each stuck node reads a stuck node, so walking back through stuck sources
+    must come round to a node already seen.
+    """
+    blocked = set(stuck)
+    seen: dict[int, int] = {}
+    path: list[int] = []
+    node = stuck[0]
+    while node not in seen:
+        seen[node] = len(path)
+        path.append(node)
+        node = next(s for s in sources[node] or () if s in blocked)
+    cycle = path[seen[node] :]
+    first = cycle.index(min(cycle))
+    return cycle[first:] + cycle[:first]
 
 
 def _check_use(

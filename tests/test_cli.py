@@ -20,7 +20,12 @@ ONE_LINE = "input 28x28 | flatten | dense 128 relu | dropout 0.2 | dense 10 soft
 def run(*args: str, stdin: str | None = None, cwd=None) -> subprocess.CompletedProcess:
     assert MODELGEN, "the modelgen console script is not installed"
     return subprocess.run(
-        [MODELGEN, *map(str, args)], input=stdin, capture_output=True, text=True, cwd=cwd, timeout=300
+        [MODELGEN, *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
     )
 
 
@@ -44,7 +49,7 @@ def test_new_reads_stdin_and_expressions():
     from_expr = run("new", "-e", ONE_LINE, "--style", "sequential")
     assert from_stdin.returncode == from_expr.returncode == 0
     assert from_stdin.stdout == from_expr.stdout
-    assert "model = keras.Sequential(name=\"model\")" in from_expr.stdout
+    assert 'model = keras.Sequential(name="model")' in from_expr.stdout
     assert "layers.Dropout(0.2)" in from_expr.stdout
 
 
@@ -73,7 +78,9 @@ def test_style_all_writes_every_style(tmp_path):
     result = run("new", MLP, "--style", "all", "-o", tmp_path)
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == [f"mnist_mlp_{s}.py" for s in ("functional", "sequential", "sequential_list", "subclass")]
+    assert names == [
+        f"mnist_mlp_{s}.py" for s in ("functional", "sequential", "sequential_list", "subclass")
+    ]
     for name in names:
         assert (tmp_path / name).read_text() == (EXAMPLES / name).read_text()
 
@@ -81,7 +88,10 @@ def test_style_all_writes_every_style(tmp_path):
 def test_style_all_skips_what_cannot_be_expressed_and_says_why(tmp_path):
     result = run("new", TOWERS, "--style", "all", "-o", tmp_path)
     assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["two_towers_functional.py", "two_towers_subclass.py"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "two_towers_functional.py",
+        "two_towers_subclass.py",
+    ]
     assert f"{TOWERS}:4:1: note: skipped sequential: 'input_2' is a second input" in result.stderr
     assert "skipped sequential-list" in result.stderr
 
@@ -97,7 +107,9 @@ def test_style_all_writes_all_or_nothing(tmp_path):
 def test_sequential_refuses_a_graph_and_writes_nothing(tmp_path):
     target = tmp_path / "m.py"
     result = run("new", TOWERS, "--style", "sequential", "-o", target)
-    assert_user_error(result, f"{TOWERS}:4:1: error:", "the sequential style cannot express this model")
+    assert_user_error(
+        result, f"{TOWERS}:4:1: error:", "the sequential style cannot express this model"
+    )
     assert "input_2: input 10x28" in result.stderr and "^^^" in result.stderr
     assert "use --style functional or subclass" in result.stderr
     assert not target.exists()
@@ -106,7 +118,13 @@ def test_sequential_refuses_a_graph_and_writes_nothing(tmp_path):
 def test_sequential_names_the_merge_or_skip():
     merge = run("new", "-e", "a: input 4 | b: dense 4 | add <- a, b", "--style", "sequential")
     assert_user_error(merge, "<expr>:1:", "'add' merges 2 inputs")
-    skip = run("new", "-e", "a: input 4 | b: dense 4 | c: dense 4 <- a | add <- b, c", "--style", "sequential-list")
+    skip = run(
+        "new",
+        "-e",
+        "a: input 4 | b: dense 4 | c: dense 4 <- a | add <- b, c",
+        "--style",
+        "sequential-list",
+    )
     assert_user_error(skip, "<expr>:1:27: error:", "'c' reads 'a', not the layer before it")
 
 
@@ -160,7 +178,11 @@ def test_unknown_style_is_a_usage_error():
 
 def test_missing_output_folder_is_a_clear_error(tmp_path):
     result = run("new", MLP, "-o", tmp_path / "no" / "such" / "model.py")
-    assert result.returncode == 2 and "does not exist" in result.stderr and "Traceback" not in result.stderr
+    assert (
+        result.returncode == 2
+        and "does not exist" in result.stderr
+        and "Traceback" not in result.stderr
+    )
 
 
 def test_tensorflow_imports_flavour():

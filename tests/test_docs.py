@@ -17,7 +17,10 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_second():
     blocks = re.findall(r"```bash\n(.*?)\n```", README, re.S)
     assert README.index("```bash") < README.index("## ")
     install_and_run, test = blocks[0], blocks[1]
-    assert install_and_run.startswith("pip install") and "modelgen new examples/mnist_mlp.mg" in install_and_run
+    assert (
+        install_and_run.startswith("pip install")
+        and "modelgen new examples/mnist_mlp.mg" in install_and_run
+    )
     ci = (ROOT / ".ci" / "run").read_text().strip().splitlines()[-1]
     assert ci == test
 
@@ -35,13 +38,21 @@ def test_readme_examples_table_lists_every_example():
 
 def test_dsl_reference_lists_every_layer_with_its_positional_parameters():
     for entry in catalogue.ENTRIES:
-        row = next(line for line in DSL.splitlines() if line.startswith(f"| `{entry.keyword.lower()}` |"))
+        row = next(
+            line for line in DSL.splitlines() if line.startswith(f"| `{entry.keyword.lower()}` |")
+        )
         for param in entry.positional_params:
             assert param.name in row, (entry.keyword, param.name)
 
 
 def test_readme_check_output_is_what_check_prints(verify):
     graph = load((EXAMPLES / "mnist_mlp.mg").read_text(), "mnist_mlp.mg")
-    table = verify.check_graph(graph).table().splitlines()[1:]  # the first line names the Keras version
-    shown = README.split("$ modelgen check examples/mnist_mlp.mg\n", 1)[1].split("```", 1)[0].splitlines()[1:]
+    table = (
+        verify.check_graph(graph).table().splitlines()[1:]
+    )  # the first line names the Keras version
+    shown = (
+        README.split("$ modelgen check examples/mnist_mlp.mg\n", 1)[1]
+        .split("```", 1)[0]
+        .splitlines()[1:]
+    )
     assert shown == table

@@ -38,7 +38,9 @@ def test_golden(spec, path):
         assert not path.exists(), f"{path.name}: the style cannot express {spec.name}; remove it"
         return
     assert path.exists(), f"{path.name} is missing: run python -m tests.regen"
-    assert path.read_text(encoding="utf-8") == code, f"{path.name} is stale: run python -m tests.regen"
+    assert path.read_text(encoding="utf-8") == code, (
+        f"{path.name} is stale: run python -m tests.regen"
+    )
 
 
 def test_generated_code_is_lint_clean():
@@ -63,7 +65,10 @@ def test_output_is_byte_identical_across_processes_and_hash_seeds():
     outputs = {
         subprocess.run(
             [sys.executable, "-c", script, *map(str, SPECS)],
-            capture_output=True, text=True, check=True, env={"PYTHONHASHSEED": seed, "PATH": ""},
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"PYTHONHASHSEED": seed, "PATH": ""},
         ).stdout  # fmt: skip
         for seed in ("0", "1", "12345")
     }
@@ -78,7 +83,10 @@ def test_every_style_builds_the_same_model(spec, verify):
     assert set(report.total_params.values()) == {KNOWN_TOTALS[graph.name]}
     styles = set(report.comparisons)
     chain = graph.name not in ("two_towers", "skip_mlp", "residual_cnn")
-    assert styles == ({"sequential", "sequential-list"} if chain else set()) | {"functional", "subclass"}
+    assert styles == ({"sequential", "sequential-list"} if chain else set()) | {
+        "functional",
+        "subclass",
+    }
 
 
 def test_tensorflow_import_flavour_builds_the_same_model(verify):
@@ -153,4 +161,6 @@ def test_styles_that_cannot_express_a_graph_say_why():
     graph = load((EXAMPLES / "two_towers.mg").read_text(), "two_towers.mg")
     refusals = {g.style: g.refusal for g in generate_all(graph) if g.refusal}
     assert set(refusals) == {"sequential", "sequential-list"}
-    assert all("'input_2' is a second input" in r.message and r.span.line == 4 for r in refusals.values())
+    assert all(
+        "'input_2' is a second input" in r.message and r.span.line == 4 for r in refusals.values()
+    )

@@ -117,6 +117,22 @@ def test_comments_are_ignored() -> None:
     assert second.span.line == 3
 
 
+@pytest.mark.parametrize(
+    ("source", "column", "char"),
+    [("dense 10 // not a comment", 10, "/"), ("dense 10 ; comment", 10, ";")],
+)
+def test_only_hash_starts_a_comment(source: str, column: int, char: str) -> None:
+    diagnostic = single_error(f"input 3\n{source}")
+    assert position(diagnostic) == (2, column)
+    assert repr(char) in diagnostic.message
+
+
+def test_errors_after_blank_lines_and_comments_keep_their_line_numbers() -> None:
+    error = parse_error("# header\n\n   \ninput 3  # x\n\n\t\ndense 10 ;\n# end\n")
+    assert [position(d) for d in error.diagnostics] == [(7, 10)]
+    assert error.format().splitlines()[1] == "    7 | dense 10 ;"
+
+
 def test_blank_lines_are_ignored_and_lines_keep_their_numbers() -> None:
     spec = parse("\n\n   \n\t\ninput 3\n\n\n  dense 2\n\n")
     first, second = layers(spec)
@@ -216,13 +232,13 @@ def test_the_model_name_is_the_default_when_there_is_no_model_statement() -> Non
 def test_model_must_come_first() -> None:
     diagnostic = only(load_error("input 3\nmodel late\ndense 2"))
     assert diagnostic.message == "'model' must be the first statement"
-    assert position(diagnostic) == (2, 7)  # at the name
+    assert position(diagnostic) == (2, 1)  # at the statement
     assert diagnostic.hint is not None and "top" in diagnostic.hint
 
 
 def test_model_after_a_pipe_is_not_first_either() -> None:
     diagnostic = only(load_error("input 3 | model late | dense 2"))
-    assert position(diagnostic) == (1, 17)
+    assert position(diagnostic) == (1, 11)
     assert "first" in diagnostic.message
 
 
@@ -353,6 +369,13 @@ def test_layer_keywords_and_aliases(word: str, keyword: str) -> None:
     else:
         source = f"input 8x8x3 | {word}"
     assert load(source).nodes[-1].entry.keyword == keyword
+
+
+def test_unknown_layer_in_capitals_suggests_the_lower_case_keyword() -> None:
+    diagnostic = only(load_error("input 3\nDENSEE 10"))
+    assert position(diagnostic) == (2, 1)
+    assert "'DENSEE'" in diagnostic.message
+    assert diagnostic.hint == "did you mean 'dense'?"
 
 
 def test_labels_keep_their_case() -> None:
@@ -681,9 +704,9 @@ def test_values_in_a_row_have_their_own_columns() -> None:
 
 
 def test_keyword_values_of_every_kind() -> None:
-    statement = layers(
-        parse('x a=1 b=-2.5e-1 c=false d=None e=same f="q" g=3x3 h=(1, (2,)) i=?')
-    )[0]
+    statement = layers(parse('x a=1 b=-2.5e-1 c=false d=None e=same f="q" g=3x3 h=(1, (2,)) i=?'))[
+        0
+    ]
     assert [(k.key.text, k.value.kind, k.value.python()) for k in statement.keywords] == [
         ("a", ValueKind.INT, 1),
         ("b", ValueKind.FLOAT, -0.25),
