@@ -108,14 +108,11 @@ def _write_all(graph: ModelGraph, output: str | None, force: bool, imports: str)
         folder.mkdir()
     files = {}
     for result in generate_all(graph, imports):
-        if result.refusal is not None:
-            note = result.refusal.__class__(
-                f"skipped {result.style}: " + result.refusal.message.split(": ", 1)[-1],
-                result.refusal.span,
-                result.refusal.hint,
-                severity="note",
+        if result.skipped is not None:
+            click.echo(
+                format_diagnostics(graph.spec.filename, graph.spec.source, [result.skipped]),
+                err=True,
             )
-            click.echo(format_diagnostics(graph.spec.filename, graph.spec.source, [note]), err=True)
             continue
         assert result.code is not None
         files[folder / f"{graph.name}_{STYLES[result.style].file_suffix}.py"] = result.code

@@ -37,14 +37,14 @@ def generate(graph: ModelGraph, style: str, imports: str = "keras") -> str:
 class Generated:
     style: str
     code: str | None  # None when the style cannot express the model
-    refusal: Diagnostic | None
+    skipped: Diagnostic | None  # a note saying why not
 
 
 def generate_all(graph: ModelGraph, imports: str = "keras") -> list[Generated]:
     """Every style, in registry order; the ones that cannot express the model say why."""
     results = []
     for name, style in STYLES.items():
-        refusal = style.refusal(graph)
-        code = None if refusal else format_code(render(graph, style.template, style.title, imports))
-        results.append(Generated(name, code, refusal))
+        skipped = style.skipped(graph)
+        code = None if skipped else format_code(render(graph, style.template, style.title, imports))
+        results.append(Generated(name, code, skipped))
     return results

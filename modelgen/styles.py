@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import Diagnostic
-from .ir import ModelGraph
+from .ir import ModelGraph, Span
 
 
 @dataclass(frozen=True)
@@ -25,22 +25,32 @@ class Style:
         """`<model>_<suffix>.py` is the file name `--style all` writes."""
         return self.name.replace("-", "_")
 
+    def why_not(self, graph: ModelGraph) -> tuple[str, Span] | None:
+        """The reason this style cannot express `graph` and where, or None."""
+        return chain_problem(graph) if self.chain_only else None
+
     def refusal(self, graph: ModelGraph) -> Diagnostic | None:
-        """Why this style cannot express `graph`, or None when it can."""
-        if not self.chain_only:
-            return None
-        problem = chain_problem(graph)
+        """Why this style cannot express `graph`, at the statement to blame; None when it can."""
+        problem = self.why_not(graph)
         if problem is None:
             return None
-        message, span = problem
+        reason, span = problem
         return Diagnostic(
-            f"the {self.name} style cannot express this model: {message}",
+            f"the {self.name} style cannot express this model: {reason}",
             span,
             "a Sequential model is a single chain of layers; use --style functional or subclass",
         )
 
+    def skipped(self, graph: ModelGraph) -> Diagnostic | None:
+        """`refusal` as a note, for `--style all`, which writes the styles that can."""
+        problem = self.why_not(graph)
+        if problem is None:
+            return None
+        reason, span = problem
+        return Diagnostic(f"skipped {self.name}: {reason}", span, severity="note")
 
-def chain_problem(graph: ModelGraph) -> tuple[str, object] | None:
+
+def chain_problem(graph: ModelGraph) -> tuple[str, Span] | None:
     """What stops `graph` from being one chain from one input to one output, and where."""
     nodes = graph.nodes
     if len(graph.inputs) > 1:

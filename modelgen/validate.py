@@ -63,7 +63,8 @@ def validate(spec: Spec) -> ModelGraph:
 
     bound = [_bind(statement, errors) for statement in layers]
     labels = _labels(layers, errors)
-    sources = [_sources(i, statement, layers, labels, errors) for i, statement in enumerate(layers)]
+    entries = [entry for entry, _ in bound]
+    sources = [_sources(i, layers, entries, labels, errors) for i in range(len(layers))]
     outputs = _outputs(layers, labels, outputs_statements[:1], errors)
     if not layers:
         errors.diagnostics.append(
@@ -77,7 +78,7 @@ def validate(spec: Spec) -> ModelGraph:
     order = _topological_order(layers, sources, errors)
     if errors.diagnostics:
         raise SpecError(spec.filename, spec.source, errors.diagnostics)
-    _check_use(layers, sources, outputs, errors)
+    _check_use(layers, entries, sources, outputs, errors)
     if errors.diagnostics:
         raise SpecError(spec.filename, spec.source, errors.diagnostics)
 
@@ -201,7 +202,9 @@ def _bind(
                 if slots
                 else f"{entry.keyword} takes no positional arguments"
             )
-            errors.error(f"{message}. Received: {value.text!r}", value, "pass other arguments as key=value")
+            errors.error(
+                f"{message}. Received: {value.text!r}", value, "pass other arguments as key=value"
+            )
             continue
         given[slot.name] = value
     for argument in statement.keywords:
@@ -269,12 +272,12 @@ def _example(word: str, entry: LayerEntry) -> str:
 
 def _sources(
     index: int,
-    statement: LayerStatement,
     layers: list[LayerStatement],
+    entries: list[LayerEntry | None],
     labels: dict[str, int],
     errors: _Collector,
 ) -> tuple[int, ...] | None:
-    entry = catalogue.lookup(statement.layer.text)
+    statement, entry = layers[index], entries[index]
     if entry is not None and entry.is_input:
         if statement.sources:
             errors.error(
@@ -399,13 +402,13 @@ def _a_cycle(stuck: list[int], sources: list[tuple[int, ...] | None]) -> list[in
 
 def _check_use(
     layers: list[LayerStatement],
+    entries: list[LayerEntry | None],
     sources: list[tuple[int, ...] | None],
     outputs: list[int],
     errors: _Collector,
 ) -> None:
     read = {source for found in sources for source in (found or ())}
-    for index, statement in enumerate(layers):
-        entry = catalogue.lookup(statement.layer.text)
+    for index, (statement, entry) in enumerate(zip(layers, entries, strict=True)):
         if index in outputs:
             if entry is not None and entry.is_input:
                 errors.error(

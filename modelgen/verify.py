@@ -199,7 +199,7 @@ class Report:
     model_name: str
     reference_rows: list[Row]
     comparisons: dict[str, Comparison]
-    skipped: dict[str, str]
+    skipped: dict[str, str]  # style -> "skipped STYLE: why"
     total_params: dict[str, int]
 
     @property
@@ -242,8 +242,7 @@ class Report:
                     for i, (c, w) in enumerate(zip(cells, widths, strict=True))
                 ).rstrip()
             )
-        for style, reason in self.skipped.items():
-            lines.append(f"skipped {style}: {reason}")
+        lines.extend(self.skipped.values())
         for style, comparison in self.comparisons.items():
             for problem in comparison.problems:
                 lines.append(f"{style}: {problem}")
@@ -271,7 +270,7 @@ def check_graph(graph: ModelGraph, imports: str = "keras") -> Report:
     """Generate every style of `graph`, build each in Keras and compare it with the functional one."""
     generated = generate_all(graph, imports)
     models = {g.style: build(g.code, g.style) for g in generated if g.code is not None}
-    skipped = {g.style: g.refusal.message.split(": ", 1)[-1] for g in generated if g.refusal}
+    skipped = {g.style: g.skipped.message for g in generated if g.skipped}
     reference = models[REFERENCE_STYLE]
     randomize_weights(reference)
     named = named_layers(graph)

@@ -60,7 +60,7 @@ def test_output_is_byte_identical_across_processes_and_hash_seeds():
         "for path in sys.argv[1:]:\n"
         "    graph = load(open(path).read(), path)\n"
         "    for g in generate_all(graph):\n"
-        "        sys.stdout.write(g.code or str(g.refusal))\n"
+        "        sys.stdout.write(g.code or str(g.skipped))\n"
     )
     outputs = {
         subprocess.run(

@@ -24,24 +24,9 @@ from modelgen.ir import (
 )
 from modelgen.parser import parse
 
+from .diagnostics import load_error, only, parse_error, position
+
 # --------------------------------------------------------------------------- helpers
-
-
-def parse_error(source: str, filename: str = "<expr>") -> SpecError:
-    with pytest.raises(SpecError) as info:
-        parse(source, filename)
-    return info.value
-
-
-def load_error(source: str, filename: str = "<expr>") -> SpecError:
-    with pytest.raises(SpecError) as info:
-        load(source, filename)
-    return info.value
-
-
-def only(error: SpecError) -> Diagnostic:
-    assert len(error.diagnostics) == 1, error.format()
-    return error.diagnostics[0]
 
 
 def single_error(source: str) -> Diagnostic:
@@ -58,10 +43,6 @@ def one_value(text: str) -> Value:
     assert isinstance(statement, LayerStatement)
     (value,) = statement.positional
     return value
-
-
-def position(diagnostic: Diagnostic) -> tuple[int, int]:
-    return diagnostic.span.line, diagnostic.span.column
 
 
 def caret_column(formatted: str, line_index: int = 1) -> int:

@@ -14,33 +14,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from modelgen import catalogue
-from modelgen.errors import Diagnostic, SpecError
+from modelgen.errors import Diagnostic
 from modelgen.generate import load
 from modelgen.ir import LayerStatement, ModelGraph, Span
 from modelgen.parser import default_model_name, parse
 from modelgen.styles import STYLES
 from modelgen.validate import RESERVED_NAMES, validate
 
+from .diagnostics import load_error, only, position
+
 # --------------------------------------------------------------------------- helpers
-
-
-def load_error(source: str, filename: str = "<expr>") -> SpecError:
-    with pytest.raises(SpecError) as info:
-        load(source, filename)
-    return info.value
-
-
-def only(error: SpecError) -> Diagnostic:
-    assert len(error.diagnostics) == 1, error.format()
-    return error.diagnostics[0]
 
 
 def single_error(source: str) -> Diagnostic:
     return only(load_error(source))
-
-
-def position(diagnostic: Diagnostic) -> tuple[int, int]:
-    return diagnostic.span.line, diagnostic.span.column
 
 
 def arguments(source: str, index: int = -1) -> list[tuple[str, object]]:
