@@ -17,17 +17,36 @@ functional view: their `call` applied to fresh `keras.Input`s.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+
+from .generate import generate_all
+from .ir import ModelGraph
+
+
+@contextlib.contextmanager
+def _quiet_native_stderr() -> Iterator[None]:
+    """Silence what TensorFlow's C++ prints while it loads (absl, CUDA and oneDNN notices).
+
+    An import that fails still raises ImportError in Python, which is not affected.
+    """
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-
-from .generate import generate_all  # noqa: E402
-from .ir import ModelGraph  # noqa: E402
+with _quiet_native_stderr():
+    import keras
+    import numpy as np
 
 REFERENCE_STYLE = "functional"
 TOLERANCE = {"rtol": 1e-5, "atol": 1e-6}
