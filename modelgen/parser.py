@@ -67,7 +67,7 @@ def _lark() -> Lark:
         lexer="contextual",
         propagate_positions=True,
         maybe_placeholders=False,
-        cache=False,
+        cache=False,  # lark's cache is a pickle in the shared temp folder: not worth the risk
     )
 
 
