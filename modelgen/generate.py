@@ -1,6 +1,6 @@
 """The pipeline as a library: spec text -> model graph -> formatted code per style.
 
-    graph = load(text, "mnist_mlp.mg")          # parse + validate
+    graph = load(text, "mnist_mlp.mg")          # parse + validate + infer shapes
     code = generate(graph, "functional")        # render + format
 
 Nothing here imports TensorFlow or Keras.
@@ -15,13 +15,17 @@ from .formatting import format_code
 from .ir import ModelGraph
 from .parser import parse
 from .render import render
+from .shapes import infer_shapes
 from .styles import STYLES
+from .summary import check_unique_names
 from .validate import validate
 
 
 def load(source: str, filename: str = "<expr>") -> ModelGraph:
-    """Parse and validate spec text, or raise `SpecError`."""
-    return validate(parse(source, filename))
+    """Parse, validate and infer shapes, or raise `SpecError` with every problem found."""
+    graph = infer_shapes(validate(parse(source, filename)))
+    check_unique_names(graph)
+    return graph
 
 
 def generate(graph: ModelGraph, style: str, imports: str = "keras") -> str:

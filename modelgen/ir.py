@@ -50,6 +50,18 @@ class ValueKind(enum.Enum):
     TUPLE = "tuple"
 
 
+Shape = tuple[int | None, ...]  # a tensor shape, batch axis first; None is unknown
+
+
+@dataclass(frozen=True)
+class Weight:
+    """One weight a layer creates: how many numbers, whether training changes them, bytes each."""
+
+    count: int
+    trainable: bool = True
+    itemsize: int = 4  # float32
+
+
 Scalar = int | float | bool | str | None
 PyValue = Scalar | tuple["PyValue", ...]
 
@@ -147,6 +159,30 @@ class Argument:
 
 
 @dataclass(frozen=True)
+class WrappedLayer:
+    """The layer inside a wrapper: `bidirectional lstm 64` wraps `lstm 64`."""
+
+    entry: LayerEntry
+    arguments: tuple[Argument, ...]
+
+
+@dataclass(frozen=True)
+class NodeFacts:
+    """What shape inference knows of a node: its output shape and the weights it creates."""
+
+    output_shape: Shape
+    weights: tuple[Weight, ...]
+
+    @property
+    def trainable(self) -> int:
+        return sum(w.count for w in self.weights if w.trainable)
+
+    @property
+    def non_trainable(self) -> int:
+        return sum(w.count for w in self.weights if not w.trainable)
+
+
+@dataclass(frozen=True)
 class LayerNode:
     """One layer of the model, resolved against the catalogue.
 
@@ -160,6 +196,7 @@ class LayerNode:
     arguments: tuple[Argument, ...]  # in the Keras constructor's order
     sources: tuple[int, ...]  # indices into ModelGraph.nodes
     statement: LayerStatement
+    wrapped: WrappedLayer | None = None
 
     @property
     def is_input(self) -> bool:
@@ -174,13 +211,17 @@ class LayerNode:
 
 @dataclass(frozen=True)
 class ModelGraph:
-    """A validated model: nodes with sources first, and its inputs and outputs in order."""
+    """A validated model: nodes with sources first, and its inputs and outputs in order.
+
+    `facts` holds each node's output shape and weights once shapes are inferred.
+    """
 
     name: str
     nodes: tuple[LayerNode, ...]
     inputs: tuple[int, ...]
     outputs: tuple[int, ...]
     spec: Spec
+    facts: tuple[NodeFacts, ...] = ()
 
     def consumers(self) -> dict[int, list[int]]:
         """For every node index, the indices of the nodes that read it, in order."""

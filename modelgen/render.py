@@ -15,7 +15,8 @@ from pathlib import Path
 
 import jinja2
 
-from .ir import LayerNode, ModelGraph, PyValue
+from .catalogue import LayerEntry
+from .ir import Argument, LayerNode, ModelGraph, PyValue
 from .naming import Names, assign_names
 
 # How each `--imports` flavour spells the two names the code uses.
@@ -82,26 +83,47 @@ class _Uses:
 
 def _constructor(node: LayerNode, uses: _Uses) -> str:
     arguments = []
-    name = node.label
-    for argument in node.arguments:
+    if node.wrapped is not None:
+        arguments.append(_call(node.wrapped.entry, node.wrapped.arguments, None, uses))
+    return _call(node.entry, node.arguments, node.label, uses, arguments)
+
+
+def _call(
+    entry: LayerEntry,
+    given: tuple[Argument, ...],
+    label: str | None,
+    uses: _Uses,
+    arguments: list[str] | None = None,
+) -> str:
+    """`layers.Dense(300, activation="relu", name="hidden")`: required arguments first, by position."""
+    arguments = list(arguments or [])
+    name = label
+    for argument in given:
         if argument.name == "name":
             name = str(argument.value)
             continue
-        param = node.entry.param(argument.name)
+        param = entry.param(argument.name)
         assert param is not None
         rendered = literal(argument.value)
-        if param.required and not node.is_input:
+        if param.required and not entry.is_input:
             arguments.append(rendered)
         else:
             arguments.append(f"{argument.name}={rendered}")
     if name is not None:
         arguments.append(f"name={literal(name)}")
-    callee = f"{uses('keras')}.Input" if node.is_input else f"{uses('layers')}.{node.entry.keyword}"
+    callee = f"{uses('keras')}.Input" if entry.is_input else f"{uses('layers')}.{entry.keyword}"
     return f"{callee}({', '.join(arguments)})"
 
 
 def _listing(names: list[str]) -> str:
     return names[0] if len(names) == 1 else "[" + ", ".join(names) + "]"
+
+
+def _listing_for(call_style: str, sources: list[str]) -> str:
+    """What a layer is called on: `x`, a list `[a, b]`, or several arguments `a, b`."""
+    if call_style == "list":
+        return "[" + ", ".join(sources) + "]"
+    return ", ".join(sources)
 
 
 _SAFE_FILENAME = re.compile(r"[\w.\- ]{1,80}")
@@ -125,7 +147,7 @@ def module_view(graph: ModelGraph, title: str, imports: str) -> ModuleView:
                 variable=names.variables[node.index],
                 attribute=names.attributes[node.index],
                 constructor=_constructor(node, uses),
-                arguments=_listing(sources) if node.entry.takes_list else ", ".join(sources),
+                arguments=_listing_for(node.entry.call_style, sources),
                 is_input=node.is_input,
             )
         )

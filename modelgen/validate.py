@@ -19,6 +19,7 @@ from .catalogue import LayerEntry
 from .errors import Diagnostic, SpecError, suggest
 from .ir import (
     Argument,
+    KeywordArgument,
     LayerNode,
     LayerStatement,
     ModelGraph,
@@ -29,6 +30,7 @@ from .ir import (
     Spec,
     Value,
     ValueKind,
+    WrappedLayer,
 )
 
 # Names the generated modules use themselves; a label or model name may not shadow them.
@@ -63,7 +65,7 @@ def validate(spec: Spec) -> ModelGraph:
 
     bound = [_bind(statement, errors) for statement in layers]
     labels = _labels(layers, errors)
-    entries = [entry for entry, _ in bound]
+    entries = [entry for entry, _, _ in bound]
     sources = [_sources(i, layers, entries, labels, errors) for i in range(len(layers))]
     outputs = _outputs(layers, labels, outputs_statements[:1], errors)
     if not layers:
@@ -87,6 +89,7 @@ def validate(spec: Spec) -> ModelGraph:
         LayerNode(
             index=position[old],
             entry=bound[old][0],  # type: ignore[arg-type]
+            wrapped=bound[old][2],
             label=layers[old].label.text if layers[old].label else None,
             arguments=bound[old][1],
             sources=tuple(position[s] for s in sources[old]),  # type: ignore[union-attr]
@@ -177,8 +180,13 @@ def _labels(layers: list[LayerStatement], errors: _Collector) -> dict[str, int]:
 
 def _bind(
     statement: LayerStatement, errors: _Collector
-) -> tuple[LayerEntry | None, tuple[Argument, ...]]:
-    """Resolve the layer keyword and bind its arguments to Keras parameter names."""
+) -> tuple[LayerEntry | None, tuple[Argument, ...], WrappedLayer | None]:
+    """Resolve the layer keyword and bind its arguments to Keras parameter names.
+
+    A wrapper (`bidirectional lstm 64`) takes the wrapped layer's keyword first;
+    the rest of the statement goes to the wrapped layer, except the keyword
+    arguments that are the wrapper's own (`merge_mode=`, `name=`, ...).
+    """
     entry = catalogue.lookup(statement.layer.text)
     if entry is None:
         errors.error(
@@ -187,11 +195,53 @@ def _bind(
             suggest(statement.layer.text, catalogue.keywords())
             or "'modelgen layers' lists the layers",
         )
-        return None, ()
+        return None, (), None
+    if not entry.is_wrapper:
+        arguments = _bind_arguments(
+            entry, statement.layer, statement.positional, statement.keywords, errors
+        )
+        return entry, arguments, None
+    first = statement.positional[0] if statement.positional else None
+    inner = catalogue.lookup(str(first.data)) if first and first.kind is ValueKind.WORD else None
+    if first is None or inner is None or not _may_wrap(entry, inner):
+        errors.error(
+            f"{entry.keyword} wraps a layer, named first: e.g. '{entry.example}'",
+            first or statement.layer,
+            f"it wraps {_wrappable(entry)}",
+        )
+        return entry, (), None
+    own = tuple(k for k in statement.keywords if entry.param(k.key.text) is not None)
+    rest = tuple(k for k in statement.keywords if entry.param(k.key.text) is None)
+    inner_name = Name(str(first.data), first.span)
+    wrapped = WrappedLayer(
+        inner, _bind_arguments(inner, inner_name, statement.positional[1:], rest, errors)
+    )
+    return entry, _bind_arguments(entry, statement.layer, (), own, errors), wrapped
+
+
+def _may_wrap(wrapper: LayerEntry, inner: LayerEntry) -> bool:
+    if wrapper.wraps == ("*",):
+        return not (inner.is_input or inner.is_wrapper or inner.min_inputs != 1)
+    return inner.keyword in wrapper.wraps
+
+
+def _wrappable(wrapper: LayerEntry) -> str:
+    if wrapper.wraps == ("*",):
+        return "any layer that reads one input"
+    return ", ".join(w.lower() for w in wrapper.wraps)
+
+
+def _bind_arguments(
+    entry: LayerEntry,
+    layer: Name,
+    positional: tuple[Value, ...],
+    keywords: tuple[KeywordArgument, ...],
+    errors: _Collector,
+) -> tuple[Argument, ...]:
     given: dict[str, Value] = {}
     slots = [p for p in entry.positional_params]
     has_activation = entry.param("activation") is not None
-    for value in statement.positional:
+    for value in positional:
         if has_activation and "activation" not in given and _is_activation_word(value):
             given["activation"] = value
             continue
@@ -207,7 +257,7 @@ def _bind(
             )
             continue
         given[slot.name] = value
-    for argument in statement.keywords:
+    for argument in keywords:
         key = argument.key.text
         if entry.param(key) is None:
             errors.error(
@@ -226,8 +276,8 @@ def _bind(
     if missing:
         errors.error(
             f"{entry.keyword} needs {' and '.join(repr(m) for m in missing)}",
-            statement.layer,
-            f"give {'it' if len(missing) == 1 else 'them'} after the layer name, e.g. '{_example(statement.layer.text, entry)}'",
+            layer,
+            f"give {'it' if len(missing) == 1 else 'them'} after the layer name, e.g. '{_example(layer.text, entry)}'",
         )
     arguments = []
     for param in entry.params:  # constructor order, whatever order the spec used
@@ -238,7 +288,7 @@ def _bind(
             arguments.append(Argument(param.name, param.type.coerce(value), value.span))
         except ArgumentTypeError as error:
             errors.error(f"{entry.keyword} {param.name}: {error.message}", value, error.hint)
-    return entry, tuple(arguments)
+    return tuple(arguments)
 
 
 def _is_activation_word(value: Value) -> bool:
@@ -307,9 +357,6 @@ def _sources(
                 resolved.append(labels[name.text])
         if len(resolved) != len(statement.sources):
             return None
-        if len(set(resolved)) != len(resolved):
-            errors.error("a source is listed twice", statement.sources[0], "list each source once")
-            return None
         found = tuple(resolved)
     if entry is not None:
         count = len(found)
@@ -322,7 +369,7 @@ def _sources(
                 f"{entry.keyword} takes {expected} input{'s' if expected != '1' else ''}. Received: {count}",
                 at,
                 "merge layers read their inputs with '<- a, b'"
-                if entry.takes_list
+                if entry.call_style != "single"
                 else "merge the inputs first, e.g. 'concatenate <- a, b'",
             )
     return found

@@ -301,3 +301,41 @@ def check_graph(graph: ModelGraph, imports: str = "keras") -> Report:
         skipped,
         {style: int(model.count_params()) for style, model in models.items()},
     )
+
+
+def keras_summary(model: keras.Model) -> dict:
+    """What Keras' summary says of a functional model, in the shape of `Summary.as_dict()`."""
+
+    def count(weights) -> int:
+        return _count(weights)
+
+    def size(weights) -> int:
+        return int(sum(int(np.prod(w.shape)) * np.dtype(w.dtype).itemsize for w in weights))
+
+    layers = []
+    for layer in model.layers:
+        sources = []
+        for node in layer._inbound_nodes:  # the summary's own source of "Connected to"
+            for tensor in keras.tree.flatten(node.input_tensors):
+                sources.append(f"{tensor._keras_history.operation.name}[0][0]")
+        layers.append(
+            {
+                "name": layer.name,
+                "class": type(layer).__name__,
+                "output_shape": list(layer.output.shape),
+                "params": count(layer.weights),
+                "trainable_params": count(layer.trainable_weights),
+                "non_trainable_params": count(layer.non_trainable_weights),
+                "connected_to": sources,
+            }
+        )
+    return {
+        "model": model.name,
+        "layers": layers,
+        "total_params": count(model.weights),
+        "trainable_params": count(model.trainable_weights),
+        "non_trainable_params": count(model.non_trainable_weights),
+        "total_bytes": size(model.weights),
+        "trainable_bytes": size(model.trainable_weights),
+        "non_trainable_bytes": size(model.non_trainable_weights),
+    }

@@ -491,7 +491,7 @@ def test_input_statement_with_a_lone_question_mark() -> None:
     assert shape.kind is ValueKind.TUPLE
     assert shape.python() == (None,)
     assert shape.span == Span(1, 7, 1, 8)
-    assert load("input ? | dense 2").nodes[0].argument("shape").value == (None,)  # type: ignore[union-attr]
+    assert load("input ? | embedding 10 2").nodes[0].argument("shape").value == (None,)  # type: ignore[union-attr]
 
 
 def test_input_statement_with_a_single_dimension() -> None:

@@ -1,0 +1,7 @@
+"""Attention: MultiHeadAttention, Attention."""
+
+from __future__ import annotations
+
+from .base import LayerEntry
+
+ENTRIES: tuple[LayerEntry, ...] = ()

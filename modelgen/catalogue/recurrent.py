@@ -1,0 +1,83 @@
+"""Recurrent layers: LSTM, GRU."""
+
+from __future__ import annotations
+
+from .. import argtypes as t
+from ..ir import Shape, Weight
+from .base import (
+    Call,
+    LayerEntry,
+    Param,
+    keyword,
+    layer,
+    positional,
+    regularizers_and_constraints,
+    required,
+)
+from .rules import expect_rank, known
+
+
+def recurrent_params(*extra: Param) -> tuple[Param, ...]:
+    return (
+        required("units", t.POSITIVE_INT),
+        positional("activation", t.OPTIONAL_ACTIVATION, "tanh"),
+        positional("recurrent_activation", t.OPTIONAL_ACTIVATION, "sigmoid"),
+        keyword("use_bias", t.BOOL, True),
+        keyword("kernel_initializer", t.INITIALIZER, "glorot_uniform"),
+        keyword("recurrent_initializer", t.INITIALIZER, "orthogonal"),
+        keyword("bias_initializer", t.INITIALIZER, "zeros"),
+        *extra,
+        *regularizers_and_constraints("kernel", "recurrent", "bias"),
+        keyword("dropout", t.RATE, 0.0),
+        keyword("recurrent_dropout", t.RATE, 0.0),
+        keyword("seed", t.SEED),
+        keyword("return_sequences", t.BOOL, False),
+        keyword("go_backwards", t.BOOL, False),
+        keyword("stateful", t.BOOL, False),
+        keyword("unroll", t.BOOL, False),
+    )
+
+
+def recurrent_shape(call: Call) -> Shape:
+    shape = expect_rank(call, 3)
+    known(shape[-1], "the features (last) dimension", shape)
+    if call["return_sequences"]:
+        return (shape[0], shape[1], call["units"])  # type: ignore[return-value]
+    return (shape[0], call["units"])  # type: ignore[return-value]
+
+
+def gated_weights(gates: int, split_bias: bool = False):
+    """Kernel, recurrent kernel and bias of a recurrent layer with `gates` gates."""
+
+    def rule(call: Call) -> list[Weight]:
+        features, units = call.input[-1], call["units"]
+        weights = [Weight(features * gates * units), Weight(units * gates * units)]  # type: ignore[operator]
+        if call["use_bias"]:
+            weights.append(Weight((2 if split_bias else 1) * gates * units))  # type: ignore[operator]
+        return weights
+
+    return rule
+
+
+def _gru_weights(call: Call) -> list[Weight]:
+    return gated_weights(3, split_bias=bool(call["reset_after"]))(call)
+
+
+ENTRIES: tuple[LayerEntry, ...] = (
+    layer(
+        "LSTM",
+        *recurrent_params(keyword("unit_forget_bias", t.BOOL, True)),
+        shape=recurrent_shape,
+        weights=gated_weights(4),
+        summary="long short-term memory recurrent layer",
+        example="lstm 64 return_sequences=true",
+    ),
+    layer(
+        "GRU",
+        *recurrent_params(keyword("reset_after", t.BOOL, True)),
+        shape=recurrent_shape,
+        weights=_gru_weights,
+        summary="gated recurrent unit layer",
+        example="gru 32",
+    ),
+)

@@ -1,0 +1,86 @@
+"""Stage 2b, infer shapes: `ir.ModelGraph` -> the same graph with `facts` filled in.
+
+Walks the nodes in order (sources first) and applies each catalogue entry's shape
+rule and parameter rule, as Keras would when building the functional model. What
+Keras would refuse becomes a positioned diagnostic at the statement, or at the
+argument to blame; layers downstream of a refused one are not checked again.
+Pure Python: no TensorFlow.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from .catalogue import Call, LayerEntry, ShapeError
+from .errors import Diagnostic, SpecError
+from .ir import Argument, LayerNode, ModelGraph, NodeFacts, Shape, Span, Weight
+
+# Bytes per number of a layer's float weights, by its dtype= argument.
+_ITEMSIZE = {"float16": 2, "bfloat16": 2, "float64": 8}
+
+
+def make_call(
+    entry: LayerEntry, arguments: tuple[Argument, ...], inputs: tuple[Shape, ...]
+) -> Call:
+    args = entry.defaults()
+    args.update({a.name: a.value for a in arguments})
+    return Call(entry, args, inputs)
+
+
+def node_call(node: LayerNode, inputs: tuple[Shape, ...]) -> Call:
+    call = make_call(node.entry, node.arguments, inputs)
+    if node.wrapped is not None:
+        inner = make_call(node.wrapped.entry, node.wrapped.arguments, ())
+        call = dataclasses.replace(call, inner=inner)
+    return call
+
+
+def infer_shapes(graph: ModelGraph) -> ModelGraph:
+    """The graph with every node's output shape and weights, or `SpecError` with every refusal."""
+    facts: list[NodeFacts | None] = []
+    diagnostics: list[Diagnostic] = []
+    for node in graph.nodes:
+        inputs = [facts[s] for s in node.sources]
+        if any(f is None for f in inputs):  # a source was refused: do not pile on
+            facts.append(None)
+            continue
+        call = node_call(node, tuple(f.output_shape for f in inputs))  # type: ignore[union-attr]
+        try:
+            shape = node.entry.shape_rule(call)
+            weights = node.entry.param_rule(call)
+        except ShapeError as error:
+            diagnostics.append(_diagnostic(node, error))
+            facts.append(None)
+            continue
+        weights = _as_declared(call, weights)
+        facts.append(NodeFacts(tuple(shape), tuple(weights)))
+    if diagnostics:
+        raise SpecError(graph.spec.filename, graph.spec.source, diagnostics)
+    return dataclasses.replace(graph, facts=tuple(facts))  # type: ignore[arg-type]
+
+
+def _as_declared(call: Call, weights: list[Weight]) -> list[Weight]:
+    """Apply the layer's own `trainable=` and `dtype=` to the weights its rule gives."""
+    itemsize = _ITEMSIZE.get(str(call.args.get("dtype")))
+    frozen = call.args.get("trainable") is False
+    return [
+        dataclasses.replace(
+            w,
+            itemsize=itemsize if itemsize and w.itemsize == 4 else w.itemsize,
+            trainable=w.trainable and not frozen,
+        )
+        for w in weights
+    ]
+
+
+def _diagnostic(node: LayerNode, error: ShapeError) -> Diagnostic:
+    span: Span = node.statement.layer.span
+    arguments = node.arguments + (node.wrapped.arguments if node.wrapped else ())
+    for argument in arguments:
+        if argument.name == error.argument:
+            span = argument.span
+    return Diagnostic(f"{node.entry.keyword.lower()}: {error.message}", span)
+
+
+def total_weights(graph: ModelGraph) -> list[Weight]:
+    return [w for f in graph.facts for w in f.weights]

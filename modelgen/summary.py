@@ -1,0 +1,254 @@
+"""The model summary, as Keras' `model.summary()` prints it for the functional build.
+
+Pure Python over the inferred graph: no TensorFlow. Keras' own choices are
+reproduced so that the rows are the ones Keras prints, in its order:
+
+* layer names: a label or `name=`, else Keras' automatic name (`dense`, `dense_1`,
+  ... counted per class in construction order, as in a fresh process);
+* row order: Keras' `map_graph`, which sorts layers by their depth from the
+  outputs and breaks ties by a depth-first walk from the outputs;
+* "Connected to" only for models that are not a plain chain;
+* sizes in bytes, printed in B, KB, MB with 1024 steps and two decimals.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+
+from .errors import Diagnostic, SpecError
+from .ir import LayerNode, ModelGraph
+from .naming import snake_case
+
+
+def _class_name(node: LayerNode) -> str:
+    return "InputLayer" if node.is_input else node.entry.keyword
+
+
+def keras_names(graph: ModelGraph) -> list[str]:
+    """The name Keras gives each node's layer when the functional code runs in a fresh process."""
+    counters: dict[str, int] = defaultdict(int)
+
+    def auto(class_name: str) -> str:
+        prefix = snake_case(class_name)
+        counters[prefix] += 1
+        count = counters[prefix]
+        return prefix if count == 1 else f"{prefix}_{count - 1}"
+
+    names: dict[int, str] = {}
+    # The functional code creates every keras.Input first, then the layers in order;
+    # a wrapped layer is created (and named) before its wrapper.
+    ordered = [graph.nodes[i] for i in graph.inputs] + [n for n in graph.nodes if not n.is_input]
+    for node in ordered:
+        if node.wrapped is not None:
+            explicit = next((a for a in node.wrapped.arguments if a.name == "name"), None)
+            if explicit is None:
+                auto(node.wrapped.entry.keyword)
+        explicit = node.argument("name")
+        if explicit is not None:
+            names[node.index] = str(explicit.value)
+        elif node.label:
+            names[node.index] = node.label
+        else:
+            names[node.index] = auto("input_layer" if node.is_input else node.entry.keyword)
+    return [names[i] for i in range(len(graph.nodes))]
+
+
+def check_unique_names(graph: ModelGraph) -> None:
+    """Keras refuses a model in which two layers share a name; say so at the second one."""
+    seen: dict[str, LayerNode] = {}
+    diagnostics = []
+    for node, name in zip(graph.nodes, keras_names(graph), strict=True):
+        if name in seen:
+            first = seen[name]
+            how = (
+                "is named"
+                if first.label or first.argument("name")
+                else "gets Keras' automatic name"
+            )
+            diagnostics.append(
+                Diagnostic(
+                    f"layer name {name!r} is used twice: the layer on line {first.statement.span.line} {how} {name!r}",
+                    node.statement.span,
+                    "Keras needs unique layer names; choose another label or name=",
+                )
+            )
+        else:
+            seen[name] = node
+    if diagnostics:
+        raise SpecError(graph.spec.filename, graph.spec.source, diagnostics)
+
+
+def keras_order(graph: ModelGraph) -> list[int]:
+    """The node indices in the order of Keras' `model.layers` (keras.src.ops.function.map_graph)."""
+    preorder: dict[int, int] = {}
+    postorder: list[int] = []
+    finished: set[int] = set()
+    for output in graph.outputs:  # an explicit stack: specs may be deep
+        stack: list[tuple[int, int]] = [(output, 0)]
+        while stack:
+            node, next_source = stack.pop()
+            if next_source == 0:
+                if node in finished:
+                    continue
+                preorder.setdefault(node, len(preorder))
+            sources = graph.nodes[node].sources
+            if next_source < len(sources):
+                stack.append((node, next_source + 1))
+                stack.append((sources[next_source], 0))
+            else:
+                finished.add(node)
+                postorder.append(node)
+    depth: dict[int, int] = {}
+    for node in reversed(postorder):
+        here = depth.setdefault(node, 0)
+        for source in graph.nodes[node].sources:
+            depth[source] = max(here + 1, depth.get(source, 0))
+    return sorted(postorder, key=lambda n: (-depth[n], preorder[n]))
+
+
+def _is_chain(graph: ModelGraph) -> bool:
+    """Keras leaves out "Connected to" when no layer reads or is read by two others."""
+    readers = graph.consumers()
+    return all(len(r) <= 1 for r in readers.values()) and all(
+        len(n.sources) <= 1 for n in graph.nodes
+    )
+
+
+def memory(size: float) -> str:
+    """keras.src.utils.summary_utils.readable_memory_size."""
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if size / 1024 < 1:
+            return f"{size:.2f} {unit}"
+        size /= 1024
+    return f"{size:.2f} PB"
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    layer_class: str
+    output_shape: tuple[int | None, ...]
+    params: int
+    trainable: int
+    non_trainable: int
+    connected_to: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    model_name: str
+    rows: tuple[Row, ...]
+    chain_like: bool
+    trainable: int
+    non_trainable: int
+    trainable_bytes: int
+    non_trainable_bytes: int
+
+    @property
+    def total(self) -> int:
+        return self.trainable + self.non_trainable
+
+    def as_dict(self) -> dict:
+        return {
+            "model": self.model_name,
+            "layers": [
+                {
+                    "name": r.name,
+                    "class": r.layer_class,
+                    "output_shape": list(r.output_shape),
+                    "params": r.params,
+                    "trainable_params": r.trainable,
+                    "non_trainable_params": r.non_trainable,
+                    "connected_to": list(r.connected_to),
+                    "line": r.line,
+                }
+                for r in self.rows
+            ],
+            "total_params": self.total,
+            "trainable_params": self.trainable,
+            "non_trainable_params": self.non_trainable,
+            "total_bytes": self.trainable_bytes + self.non_trainable_bytes,
+            "trainable_bytes": self.trainable_bytes,
+            "non_trainable_bytes": self.non_trainable_bytes,
+        }
+
+    def json(self) -> str:
+        return json.dumps(self.as_dict(), indent=2) + "\n"
+
+    def table(self) -> str:
+        header = ["Layer (type)", "Output Shape", "Param #"]
+        if not self.chain_like:
+            header.append("Connected to")
+        rows = []
+        for r in self.rows:
+            cells = [f"{r.name} ({r.layer_class})", _shape(r.output_shape), f"{r.params:,}"]
+            if not self.chain_like:
+                cells.append(", ".join(r.connected_to) or "-")
+            rows.append(cells)
+        widths = [max(len(c[i]) for c in [header, *rows]) + 2 for i in range(len(header))]
+
+        def line(left: str, fill: str, middle: str, right: str) -> str:
+            return left + middle.join(fill * w for w in widths) + right
+
+        def cells_line(cells: list[str], bar: str) -> str:
+            parts = []
+            for i, (cell, width) in enumerate(zip(cells, widths, strict=True)):
+                parts.append(
+                    " " + (cell.rjust(width - 2) if i == 2 else cell.ljust(width - 2)) + " "
+                )
+            return bar + bar.join(parts) + bar
+
+        out = [f'Model: "{self.model_name}"', line("┏", "━", "┳", "┓"), cells_line(header, "┃")]
+        out.append(line("┡", "━", "╇", "┩"))
+        for i, cells in enumerate(rows):
+            if i:
+                out.append(line("├", "─", "┼", "┤"))
+            out.append(cells_line(cells, "│"))
+        out.append(line("└", "─", "┴", "┘"))
+        total_bytes = self.trainable_bytes + self.non_trainable_bytes
+        out.append(f" Total params: {self.total:,} ({memory(total_bytes)})")
+        out.append(f" Trainable params: {self.trainable:,} ({memory(self.trainable_bytes)})")
+        out.append(
+            f" Non-trainable params: {self.non_trainable:,} ({memory(self.non_trainable_bytes)})"
+        )
+        return "\n".join(out) + "\n"
+
+
+def _shape(shape: tuple[int | None, ...]) -> str:
+    inner = ", ".join("None" if d is None else str(d) for d in shape)
+    return f"({inner},)" if len(shape) == 1 else f"({inner})"
+
+
+def summarize(graph: ModelGraph) -> Summary:
+    """The summary of a graph whose shapes are inferred (`generate.load` does both)."""
+    assert graph.facts, "infer shapes first"
+    names = keras_names(graph)
+    order = keras_order(graph)
+    rows = []
+    for index in order:
+        node, facts = graph.nodes[index], graph.facts[index]
+        rows.append(
+            Row(
+                names[index],
+                _class_name(node),
+                facts.output_shape,
+                facts.trainable + facts.non_trainable,
+                facts.trainable,
+                facts.non_trainable,
+                tuple(f"{names[s]}[0][0]" for s in node.sources),
+                node.statement.span.line,
+            )
+        )
+    weights = [w for f in graph.facts for w in f.weights]
+    return Summary(
+        graph.name,
+        tuple(rows),
+        _is_chain(graph),
+        sum(w.count for w in weights if w.trainable),
+        sum(w.count for w in weights if not w.trainable),
+        sum(w.count * w.itemsize for w in weights if w.trainable),
+        sum(w.count * w.itemsize for w in weights if not w.trainable),
+    )
