@@ -12,12 +12,13 @@ from pathlib import Path
 import click
 
 from . import catalogue
-from .errors import ModelgenError, SpecError, UsageError, format_diagnostics
+from .errors import ModelgenError, SpecError, UsageError, format_diagnostics, suggest
 from .generate import generate, generate_all, load
 from .ir import ModelGraph
 from .parser import EXPR_FILENAME, STDIN_FILENAME
 from .render import IMPORT_FLAVOURS
 from .styles import STYLES
+from .summary import summarize
 from .writing import write_files
 
 ALL = "all"
@@ -143,9 +144,35 @@ def check(spec, expression, imports) -> None:
     sys.exit(0 if report.ok else 1)
 
 
+@cli.command()
+@spec_argument
+@expression_option
+@click.option(
+    "-f",
+    "--format",
+    "output_format",
+    type=click.Choice(["table", "json"]),
+    default="table",
+    show_default=True,
+    help="'json' gives the same facts for tools.",
+)
+def summary(spec, expression, output_format) -> None:
+    """Print the Keras summary of SPEC's functional model, without TensorFlow.
+
+    Layer names, output shapes, parameter counts and sizes are computed in pure
+    Python, exactly as Keras' model.summary() reports them.
+    """
+    result = summarize(_read_spec(spec, expression))
+    click.echo(result.table() if output_format == "table" else result.json(), nl=False)
+
+
 @cli.command(name="layers")
-def list_layers() -> None:
-    """List the layers the DSL knows, with their positional arguments."""
+@click.argument("layer", required=False)
+def list_layers(layer: str | None) -> None:
+    """List the layers the DSL knows, or describe one LAYER in full."""
+    if layer is not None:
+        click.echo(_describe(layer), nl=False)
+        return
     rows = [("LAYER", "ALIASES", "INPUTS", "POSITIONAL ARGUMENTS", "")]
     for entry in catalogue.ENTRIES:
         params = " ".join(
@@ -160,9 +187,47 @@ def list_layers() -> None:
         )
     click.echo(
         "\nA bare activation name (e.g. relu) is the 'activation' of a layer that has one."
-        "\nEvery layer also takes name=, dtype= and trainable=; "
-        "'modelgen layers' shows the positional ones only."
+        "\nEvery layer also takes name=, dtype= and trainable=. "
+        "'modelgen layers NAME' shows all of a layer's arguments."
     )
+
+
+def _describe(word: str) -> str:
+    entry = catalogue.lookup(word)
+    if entry is None:
+        hint = suggest(word, catalogue.keywords())
+        raise UsageError(f"unknown layer {word!r}" + (f"; {hint}" if hint else ""))
+    family = next(name for name, entries in catalogue.FAMILIES.items() if entry in entries)
+    lines = [f"{entry.keyword} ({family}): {entry.summary}"]
+    if entry.aliases:
+        lines.append(f"aliases: {', '.join(entry.aliases)}")
+    calls = {"single": "one input", "list": "a list of inputs", "args": "its inputs as arguments"}
+    lines.append(
+        f"inputs: {entry.arity} ({calls[entry.call_style]})"
+        if not entry.is_input
+        else "inputs: none"
+    )
+    if entry.is_wrapper:
+        wraps = (
+            "any layer that reads one input"
+            if entry.wraps == ("*",)
+            else ", ".join(w.lower() for w in entry.wraps)
+        )
+        lines.append(f"wraps: {wraps} (named first, e.g. '{entry.example}')")
+    if entry.example:
+        lines.append(f"example: {entry.example}")
+    lines.append("")
+    rows = [("ARGUMENT", "HOW", "DEFAULT", "ACCEPTS")]
+    for param in entry.params:
+        how = "required" if param.required else "positional" if param.positional else "key=value"
+        default = "" if param.default is catalogue.NO_DEFAULT else repr(param.default)
+        rows.append((param.name, how, default, param.type.description))
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    for row in rows:
+        lines.append(
+            "  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3]
+        )
+    return "\n".join(lines) + "\n"
 
 
 def main() -> None:

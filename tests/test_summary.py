@@ -1,0 +1,147 @@
+"""`modelgen summary` and shape checking: exact to Keras, without TensorFlow, errors positioned."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from modelgen.generate import generate, load
+from modelgen.summary import memory, summarize
+
+from .diagnostics import load_error, only, position
+from .goldens import EXAMPLES, example_specs
+from .test_no_tensorflow import BLOCK_AND_RUN
+
+MODELGEN = shutil.which("modelgen")
+
+
+@pytest.mark.parametrize("spec", example_specs(), ids=lambda p: p.stem)
+def test_summary_of_every_example_is_what_keras_reports(spec, verify):
+    import keras
+
+    graph = load(spec.read_text(), spec.name)
+    static = summarize(graph).as_dict()
+    for row in static["layers"]:
+        del row["line"]
+    keras.backend.clear_session()
+    assert static == verify.keras_summary(verify.build(generate(graph, "functional")))
+
+
+def test_summary_table_for_the_mlp():
+    result = subprocess.run(
+        [MODELGEN, "summary", str(EXAMPLES / "mnist_mlp.mg")], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == 'Model: "mnist_mlp"'
+    assert "Connected to" not in result.stdout  # a chain, as Keras prints it
+    assert any("dense_1 (Dense)" in line and "(None, 100)" in line and "30,100" in line for line in lines)
+    assert lines[-3:] == [
+        " Total params: 266,610 (1.02 MB)",
+        " Trainable params: 266,610 (1.02 MB)",
+        " Non-trainable params: 0 (0.00 B)",
+    ]
+
+
+def test_summary_of_a_graph_has_connected_to():
+    text = summarize(load((EXAMPLES / "two_towers.mg").read_text(), "two_towers.mg")).table()
+    assert "Connected to" in text
+    assert "input_1[0][0], hidden2[0][0]" in text
+
+
+def test_summary_json_has_the_same_facts():
+    result = subprocess.run(
+        [MODELGEN, "summary", str(EXAMPLES / "small_cnn.mg"), "--format", "json"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    facts = json.loads(result.stdout)
+    assert facts["total_params"] == 67_946
+    assert facts["non_trainable_params"] == 64  # the batch norm's moving statistics
+    assert facts["total_bytes"] == 67_946 * 4
+    row = next(r for r in facts["layers"] if r["class"] == "BatchNormalization")
+    assert (row["trainable_params"], row["non_trainable_params"], row["line"]) == (64, 64, 6)
+    assert row["output_shape"] == [None, 14, 14, 32]
+
+
+def test_summary_works_with_tensorflow_and_keras_unimportable():
+    result = subprocess.run(
+        [sys.executable, "-c", BLOCK_AND_RUN, "summary", str(EXAMPLES / "two_towers.mg")],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Total params: 3,942 (15.40 KB)" in result.stdout
+
+
+def test_sizes_are_printed_as_keras_prints_them():
+    assert memory(0) == "0.00 B"
+    assert memory(1023) == "1023.00 B"
+    assert memory(15_768) == "15.40 KB"
+    assert memory(266_610 * 4) == "1.02 MB"
+
+
+# The refusals the issue names: positioned, named, expected and received.
+@pytest.mark.parametrize(
+    "spec,at,message",
+    [
+        (
+            "a: input 10x10\nb: input 12x10\nconcatenate <- a, b",
+            (3, 1),
+            "concatenate: inputs (None, 10, 10) and (None, 12, 10) differ on axis 1",
+        ),
+        ("a: input 4\nb: input 5\nadd <- a, b", (3, 1), "add: inputs (None, 4) and (None, 5) have incompatible shapes"),
+        (
+            "a: input 4x3\nb: input 4x2\nmultiply <- a, b",
+            (3, 1),
+            "multiply: inputs (None, 4, 3) and (None, 4, 2) have incompatible shapes",
+        ),
+        ("input 28\nconv2d 8 3x3", (2, 1), "conv2d: expected an input of rank 4 (batch axis included). Received: (None, 28)"),
+        (
+            "input ?x?\nflatten\ndense 10",
+            (3, 1),
+            "dense: the last dimension of the input must be known. Received: (None, None)",
+        ),
+        ("input 12\nreshape 5x2", (2, 9), "reshape: cannot reshape (None, 12) (12 values) into (5, 2) (10 values)"),
+        ("a: input 4\nb: input 4\ndense 3 <- a, b", (3, 12), "Dense takes 1 input. Received: 2"),
+        ("input 4\ndense ten", (2, 7), "Dense units: expected a positive integer. Received: 'ten' (word)"),
+    ],
+)
+def test_shape_errors_are_positioned_and_say_what_was_expected(spec, at, message):
+    diagnostic = only(load_error(spec))
+    assert position(diagnostic) == at
+    assert diagnostic.message == message
+
+
+def test_every_independent_shape_error_is_reported_but_not_its_knock_ons():
+    error = load_error("input 28\nc: conv2d 8 3x3\nd: dense 4\nb: input 3\nr: reshape 2x2\noutputs d, r")
+    assert [position(d) for d in error.diagnostics] == [(2, 4), (5, 12)]
+
+
+def test_new_refuses_a_shape_error_and_writes_nothing(tmp_path):
+    target = tmp_path / "m.py"
+    result = subprocess.run(
+        [MODELGEN, "new", "-e", "input 28 | conv2d 8 3x3", "-o", str(target)], capture_output=True, text=True
+    )
+    assert result.returncode == 2 and "<expr>:1:12: error: conv2d: expected an input of rank 4" in result.stderr
+    assert not target.exists()
+
+
+def test_two_layers_with_one_keras_name_are_refused():
+    diagnostic = only(load_error("input 4\ndense: dense 3\ndense 2"))
+    assert position(diagnostic) == (3, 1)
+    assert "layer name 'dense' is used twice" in diagnostic.message
+    assert "automatic name" not in diagnostic.message
+    diagnostic = only(load_error("input 4\ndense 3\ndense: dense 2"))
+    assert "gets Keras' automatic name 'dense'" in diagnostic.message
+
+
+def test_layers_describes_one_entry():
+    result = subprocess.run([MODELGEN, "layers", "Dense"], capture_output=True, text=True)
+    assert result.returncode == 0
+    assert result.stdout.startswith("Dense (core): ")
+    assert "units" in result.stdout and "use_bias" in result.stdout and "kernel_initializer" in result.stdout
+    unknown = subprocess.run([MODELGEN, "layers", "dnse"], capture_output=True, text=True)
+    assert unknown.returncode == 2 and "did you mean 'dense'?" in unknown.stderr
