@@ -1,0 +1,84 @@
+"""Benchmark: `modelgen summary` against Keras building the model and calling summary().
+
+Both run in a fresh process, side by side in one run, on the same machine:
+
+* modelgen: `modelgen summary SPEC` (pure Python, no TensorFlow);
+* Keras: `python MODEL.py`, the functional code modelgen generates, whose
+  `__main__` builds the model and calls `model.summary()`.
+
+on the MNIST MLP example and on a generated 200-layer residual spec. Prints the
+median times and the ratio. A benchmark, not a test: run it with
+`python benchmarks/summary_vs_keras.py [--repeat N]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def residual_spec(layers: int = 200) -> str:
+    """A chain of residual blocks, `layers` layers in all (input included)."""
+    lines = ["model residual_200", "x0: input 64", "h0: dense 64 relu"]
+    previous, block = "h0", 0
+    while len(lines) - 1 + 2 <= layers:
+        block += 1
+        lines.append(f"d{block}: dense 64 relu <- {previous}")
+        lines.append(f"h{block}: add <- {previous}, d{block}")
+        previous = f"h{block}"
+    return "\n".join(lines) + "\n"
+
+
+def median_seconds(command: list[str], repeat: int) -> float:
+    times = []
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    for _ in range(repeat):
+        start = time.perf_counter()
+        subprocess.run(command, check=True, capture_output=True, env=env)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (median)")
+    repeat = parser.parse_args().repeat
+    modelgen = shutil.which("modelgen") or sys.exit("modelgen is not installed: pip install -e .")
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        (work / "residual_200.mg").write_text(residual_spec())
+        cases = {
+            "mnist_mlp (5 layers)": ROOT / "examples" / "mnist_mlp.mg",
+            "residual (200 layers)": work / "residual_200.mg",
+        }
+        print(f"{'spec':24} {'modelgen summary':>17} {'Keras summary()':>16} {'ratio':>8}")
+        for title, spec in cases.items():
+            code = subprocess.run(
+                [modelgen, "new", str(spec), "--style", "functional"],
+                check=True,
+                capture_output=True,
+                text=True,
+            ).stdout
+            script = work / f"{spec.stem}_functional.py"
+            script.write_text(code)
+            ours = median_seconds([modelgen, "summary", str(spec)], repeat)
+            keras = median_seconds([sys.executable, str(script)], repeat)
+            print(f"{title:24} {ours:16.3f}s {keras:15.3f}s {keras / ours:7.1f}x")
+    print(
+        f"medians of {repeat} fresh processes each; ratio = Keras time / modelgen time (goal: at least 20x)"
+    )
+
+
+if __name__ == "__main__":
+    main()
