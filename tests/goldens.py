@@ -30,3 +30,34 @@ def expected_files(spec: Path) -> dict[Path, str | None]:
         spec.parent / f"{graph.name}_{STYLES[g.style].file_suffix}.py": g.code
         for g in generate_all(graph)
     }
+
+
+DSL_DOC = ROOT / "docs" / "dsl.md"
+CATALOGUE_START = "<!-- catalogue: written by python -m tests.regen -->\n"
+CATALOGUE_END = "<!-- end of catalogue -->\n"
+
+
+def catalogue_table() -> str:
+    """The layer table of docs/dsl.md, from the catalogue itself."""
+    from modelgen import catalogue
+
+    lines = [
+        "| layer | family | aliases | inputs | positional | example |",
+        "|---|---|---|---|---|---|",
+    ]
+    for family, entries in catalogue.FAMILIES.items():
+        for e in entries:
+            positional = " ".join(p.name if p.required else f"[{p.name}]" for p in e.positional_params)
+            if e.is_wrapper:
+                positional = "LAYER " + positional
+            aliases = ", ".join(f"`{a}`" for a in e.aliases)
+            example = f"`{e.example}`" if e.example else ""
+            lines.append(f"| `{e.keyword.lower()}` | {family} | {aliases} | {e.arity} | {positional} | {example} |")
+    return "\n".join(lines) + "\n"
+
+
+def expected_dsl_doc() -> str:
+    text = DSL_DOC.read_text(encoding="utf-8")
+    head, rest = text.split(CATALOGUE_START, 1)
+    _, tail = rest.split(CATALOGUE_END, 1)
+    return head + CATALOGUE_START + catalogue_table() + CATALOGUE_END + tail
