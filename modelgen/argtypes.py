@@ -135,8 +135,11 @@ class IntTuple(ArgType):
 
     @property
     def description(self) -> str:  # type: ignore[override]
+        kind = "a positive integer" if self.minimum >= 1 else "a non-negative integer"
+        if self.rank == 1:
+            return f"{kind}, or a tuple of one such as (3,)"
         example = "x".join(["3"] * self.rank)
-        return f"a positive integer or {self.rank} of them such as {example}"
+        return f"{kind} or {self.rank} of them such as {example}"
 
     def coerce(self, value: Value) -> PyValue:
         if value.kind is ValueKind.INT:

@@ -214,7 +214,7 @@ def _bind(
     rest = tuple(k for k in statement.keywords if entry.param(k.key.text) is None)
     inner_name = Name(str(first.data), first.span)
     wrapped = WrappedLayer(
-        inner, _bind_arguments(inner, inner_name, statement.positional[1:], rest, errors)
+        inner, _bind_arguments(inner, inner_name, statement.positional[1:], rest, errors, entry)
     )
     return entry, _bind_arguments(entry, statement.layer, (), own, errors), wrapped
 
@@ -237,7 +237,9 @@ def _bind_arguments(
     positional: tuple[Value, ...],
     keywords: tuple[KeywordArgument, ...],
     errors: _Collector,
+    wrapper: LayerEntry | None = None,
 ) -> tuple[Argument, ...]:
+    """Bind a statement's values to `entry`'s parameters (`wrapper`: the entry wrapping it)."""
     given: dict[str, Value] = {}
     slots = [p for p in entry.positional_params]
     has_activation = entry.param("activation") is not None
@@ -260,11 +262,12 @@ def _bind_arguments(
     for argument in keywords:
         key = argument.key.text
         if entry.param(key) is None:
+            known = [p.name for p in entry.params] + [p.name for p in (wrapper.params if wrapper else ())]
             errors.error(
-                f"unknown argument {key!r} for {entry.keyword}",
+                f"unknown argument {key!r} for {entry.keyword}"
+                + (f" or {wrapper.keyword}" if wrapper else ""),
                 argument.key,
-                suggest(key, [p.name for p in entry.params])
-                or "'modelgen layers' lists the arguments",
+                suggest(key, known) or "'modelgen layers' lists the arguments",
             )
         elif key in given:
             errors.error(
@@ -361,9 +364,12 @@ def _sources(
     if entry is not None:
         count = len(found)
         if count < entry.min_inputs or (entry.max_inputs is not None and count > entry.max_inputs):
-            expected = (
-                f"{entry.min_inputs} or more" if entry.max_inputs is None else str(entry.max_inputs)
-            )
+            if entry.max_inputs is None:
+                expected = f"{entry.min_inputs} or more"
+            elif entry.max_inputs != entry.min_inputs:
+                expected = f"{entry.min_inputs} to {entry.max_inputs}"
+            else:
+                expected = str(entry.max_inputs)
             at = statement.sources[0] if statement.sources else statement.layer
             errors.error(
                 f"{entry.keyword} takes {expected} input{'s' if expected != '1' else ''}. Received: {count}",

@@ -106,9 +106,18 @@ def summary_rows(model: keras.Model, inputs: list) -> list[Row]:
 
 
 def _config(layer, named: set[str]) -> dict:
-    config = dict(layer.get_config())
+    return _without_automatic_names(layer.get_config(), named)
+
+
+def _without_automatic_names(config: dict, named: set[str]) -> dict:
+    """A layer config without the names Keras chose itself, nested wrapped layers included."""
+    config = dict(config)
     if config.get("name") not in named:
         config.pop("name", None)
+    for key in ("layer", "backward_layer"):  # a wrapper's wrapped layers, serialized
+        nested = config.get(key)
+        if isinstance(nested, dict) and isinstance(nested.get("config"), dict):
+            config[key] = {**nested, "config": _without_automatic_names(nested["config"], named)}
     return config
 
 

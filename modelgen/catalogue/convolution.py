@@ -1,11 +1,12 @@
-"""Convolutions: Conv1D, Conv2D."""
+"""Convolutions: Conv1D/2D/3D, Conv1D/2D/3DTranspose, SeparableConv1D/2D, DepthwiseConv1D/2D."""
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from .. import argtypes as t
-from ..ir import Shape, Weight
+from ..ir import PyValue, Shape, Weight
 from .base import (
     Call,
     LayerEntry,
@@ -17,7 +18,33 @@ from .base import (
     regularizers_and_constraints,
     required,
 )
-from .rules import conv_length, ints, join_channels, known, positive_spatial, split_channels
+from .rules import (
+    conv_length,
+    deconv_length,
+    ints,
+    join_channels,
+    known,
+    positive_spatial,
+    show,
+    split_channels,
+)
+
+
+@dataclass(frozen=True)
+class NonNegativeInts(t.IntTuple):
+    """An int, or a tuple of `rank` ints, each 0 or more: a transposed convolution's output_padding."""
+
+    minimum: int = 0
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        example = "x".join(["1"] * self.rank)
+        return f"a non-negative integer or {self.rank} of them such as {example}"
+
+
+def ones(rank: int) -> PyValue:
+    """Keras' default for strides and dilation_rate: `1` in 1D, `(1, 1)` in 2D, ..."""
+    return 1 if rank == 1 else (1,) * rank
 
 
 def conv_params(rank: int, padding: t.ArgType) -> tuple[Param, ...]:
@@ -25,10 +52,10 @@ def conv_params(rank: int, padding: t.ArgType) -> tuple[Param, ...]:
     return (
         required("filters", t.POSITIVE_INT),
         required("kernel_size", sizes),
-        positional("strides", sizes, 1),
+        positional("strides", sizes, ones(rank)),
         positional("padding", padding, "valid"),
         keyword("data_format", t.DATA_FORMAT),
-        keyword("dilation_rate", sizes, 1),
+        keyword("dilation_rate", sizes, ones(rank)),
         keyword("groups", t.POSITIVE_INT, 1),
         keyword("activation", t.OPTIONAL_ACTIVATION),
         keyword("use_bias", t.BOOL, True),
@@ -38,10 +65,96 @@ def conv_params(rank: int, padding: t.ArgType) -> tuple[Param, ...]:
     )
 
 
+def conv_transpose_params(rank: int) -> tuple[Param, ...]:
+    sizes = t.IntTuple(rank)
+    output_padding = keyword("output_padding", t.Optional(NonNegativeInts(rank)))
+    data_format = keyword("data_format", t.DATA_FORMAT)
+    # Conv3DTranspose takes data_format before output_padding; the others after.
+    middle = (data_format, output_padding) if rank == 3 else (output_padding, data_format)
+    return (
+        required("filters", t.POSITIVE_INT),
+        required("kernel_size", sizes),
+        positional("strides", sizes, ones(rank)),
+        positional("padding", t.PADDING, "valid"),
+        *middle,
+        keyword("dilation_rate", sizes, ones(rank)),
+        keyword("activation", t.OPTIONAL_ACTIVATION),
+        keyword("use_bias", t.BOOL, True),
+        keyword("kernel_initializer", t.INITIALIZER, "glorot_uniform"),
+        keyword("bias_initializer", t.INITIALIZER, "zeros"),
+        *regularizers_and_constraints("kernel", "bias"),
+    )
+
+
+def separable_params(rank: int) -> tuple[Param, ...]:
+    sizes = t.IntTuple(rank)
+    return (
+        required("filters", t.POSITIVE_INT),
+        required("kernel_size", sizes),
+        positional("strides", sizes, ones(rank)),
+        positional("padding", t.PADDING, "valid"),
+        keyword("data_format", t.DATA_FORMAT),
+        keyword("dilation_rate", sizes, ones(rank)),
+        keyword("depth_multiplier", t.POSITIVE_INT, 1),
+        keyword("activation", t.OPTIONAL_ACTIVATION),
+        keyword("use_bias", t.BOOL, True),
+        keyword("depthwise_initializer", t.INITIALIZER, "glorot_uniform"),
+        keyword("pointwise_initializer", t.INITIALIZER, "glorot_uniform"),
+        keyword("bias_initializer", t.INITIALIZER, "zeros"),
+        *regularizers_and_constraints("depthwise", "pointwise", "bias"),
+    )
+
+
+def depthwise_params(rank: int) -> tuple[Param, ...]:
+    sizes = t.IntTuple(rank)
+    return (
+        required("kernel_size", sizes),
+        positional("strides", sizes, ones(rank)),
+        positional("padding", t.PADDING, "valid"),
+        positional("depth_multiplier", t.POSITIVE_INT, 1),
+        keyword("data_format", t.DATA_FORMAT),
+        keyword("dilation_rate", sizes, ones(rank)),
+        keyword("activation", t.OPTIONAL_ACTIVATION),
+        keyword("use_bias", t.BOOL, True),
+        keyword("depthwise_initializer", t.INITIALIZER, "glorot_uniform"),
+        keyword("bias_initializer", t.INITIALIZER, "zeros"),
+        *regularizers_and_constraints("depthwise", "bias"),
+    )
+
+
+def no_strides_with_dilation(call: Call, rank: int) -> None:
+    """Conv and ConvTranspose refuse strides > 1 together with dilation_rate > 1, on any axes."""
+    strides, dilation = ints(call["strides"], rank), ints(call["dilation_rate"], rank)
+    if max(strides) > 1 and max(dilation) > 1:
+        raise ShapeError(
+            "strides > 1 cannot be combined with dilation_rate > 1. "
+            f"Received: strides={show(strides)}, dilation_rate={show(dilation)}",
+            "dilation_rate",
+        )
+
+
+def input_channels(call: Call, rank: int) -> tuple[tuple[int | None, ...], int]:
+    """(spatial dimensions, channels) of the input; the channels make weights, so must be known."""
+    spatial, channels = split_channels(call, rank)
+    return spatial, known(channels, "the channels dimension", call.input)
+
+
+def conv_spatial(call: Call, rank: int, spatial: tuple[int | None, ...]) -> list[int | None]:
+    """The output's spatial dimensions of a (depthwise, separable) convolution."""
+    kernel, strides = ints(call["kernel_size"], rank), ints(call["strides"], rank)
+    dilation = ints(call["dilation_rate"], rank)
+    out = [
+        conv_length(n, k, s, call["padding"], d)  # type: ignore[arg-type]
+        for n, k, s, d in zip(spatial, kernel, strides, dilation, strict=True)
+    ]
+    positive_spatial(call, out, "kernel_size")
+    return out
+
+
 def conv_shape(rank: int):
     def rule(call: Call) -> Shape:
-        spatial, channels = split_channels(call, rank)
-        known(channels, "the channels dimension", call.input)
+        no_strides_with_dilation(call, rank)
+        spatial, channels = input_channels(call, rank)
         groups = call["groups"]
         if channels % groups or call["filters"] % groups:  # type: ignore[operator]
             raise ShapeError(
@@ -49,14 +162,7 @@ def conv_shape(rank: int):
                 f"and filters ({call['filters']})",
                 "groups",
             )
-        kernel, strides = ints(call["kernel_size"], rank), ints(call["strides"], rank)
-        dilation = ints(call["dilation_rate"], rank)
-        out = [
-            conv_length(n, k, s, call["padding"], d)  # type: ignore[arg-type]
-            for n, k, s, d in zip(spatial, kernel, strides, dilation, strict=True)
-        ]
-        positive_spatial(call, out, "kernel_size")
-        return join_channels(call, out, call["filters"])  # type: ignore[arg-type]
+        return join_channels(call, conv_spatial(call, rank, spatial), call["filters"])  # type: ignore[arg-type]
 
     return rule
 
@@ -74,12 +180,94 @@ def conv_weights(rank: int):
     return rule
 
 
+def conv_transpose_shape(rank: int):
+    def rule(call: Call) -> Shape:
+        strides = ints(call["strides"], rank)
+        extra = None if call["output_padding"] is None else ints(call["output_padding"], rank)
+        if extra is not None and any(p >= s for p, s in zip(extra, strides, strict=True)):
+            raise ShapeError(
+                "output_padding must be less than strides on every axis. "
+                f"Received: output_padding={show(extra)}, strides={show(strides)}",
+                "output_padding",
+            )
+        no_strides_with_dilation(call, rank)
+        spatial, _ = input_channels(call, rank)
+        kernel, dilation = ints(call["kernel_size"], rank), ints(call["dilation_rate"], rank)
+        out = [
+            deconv_length(n, k, s, call["padding"], d, None if extra is None else extra[i])  # type: ignore[arg-type]
+            for i, (n, k, s, d) in enumerate(zip(spatial, kernel, strides, dilation, strict=True))
+        ]
+        positive_spatial(call, out, "kernel_size" if extra is None else "output_padding")
+        return join_channels(call, out, call["filters"])  # type: ignore[arg-type]
+
+    return rule
+
+
+def conv_transpose_weights(rank: int):
+    def rule(call: Call) -> list[Weight]:
+        _, channels = input_channels(call, rank)
+        kernel = math.prod(ints(call["kernel_size"], rank))
+        filters: int = call["filters"]  # type: ignore[assignment]
+        weights = [Weight(kernel * filters * channels)]
+        if call["use_bias"]:
+            weights.append(Weight(filters))
+        return weights
+
+    return rule
+
+
+def separable_shape(rank: int):
+    def rule(call: Call) -> Shape:
+        spatial, _ = input_channels(call, rank)
+        return join_channels(call, conv_spatial(call, rank, spatial), call["filters"])  # type: ignore[arg-type]
+
+    return rule
+
+
+def separable_weights(rank: int):
+    def rule(call: Call) -> list[Weight]:
+        _, channels = input_channels(call, rank)
+        depthwise = channels * call["depth_multiplier"]  # type: ignore[operator]
+        filters: int = call["filters"]  # type: ignore[assignment]
+        weights = [
+            Weight(math.prod(ints(call["kernel_size"], rank)) * depthwise),
+            Weight(depthwise * filters),
+        ]
+        if call["use_bias"]:
+            weights.append(Weight(filters))
+        return weights
+
+    return rule
+
+
+def depthwise_shape(rank: int):
+    def rule(call: Call) -> Shape:
+        spatial, channels = input_channels(call, rank)
+        out = conv_spatial(call, rank, spatial)
+        return join_channels(call, out, channels * call["depth_multiplier"])  # type: ignore[operator]
+
+    return rule
+
+
+def depthwise_weights(rank: int):
+    def rule(call: Call) -> list[Weight]:
+        _, channels = input_channels(call, rank)
+        depthwise = channels * call["depth_multiplier"]  # type: ignore[operator]
+        weights = [Weight(math.prod(ints(call["kernel_size"], rank)) * depthwise)]
+        if call["use_bias"]:
+            weights.append(Weight(depthwise))
+        return weights
+
+    return rule
+
+
 ENTRIES: tuple[LayerEntry, ...] = (
     layer(
         "Conv1D",
         *conv_params(1, t.CONV1D_PADDING),
         shape=conv_shape(1),
         weights=conv_weights(1),
+        aliases=("convolution1d",),
         summary="1D convolution over steps",
         example="conv1d 32 5 relu padding=causal",
     ),
@@ -88,7 +276,78 @@ ENTRIES: tuple[LayerEntry, ...] = (
         *conv_params(2, t.PADDING),
         shape=conv_shape(2),
         weights=conv_weights(2),
+        aliases=("convolution2d",),
         summary="2D convolution",
         example="conv2d 32 3x3 relu padding=same",
+    ),
+    layer(
+        "Conv3D",
+        *conv_params(3, t.PADDING),
+        shape=conv_shape(3),
+        weights=conv_weights(3),
+        aliases=("convolution3d",),
+        summary="3D convolution over volumes (or frames of images)",
+        example="conv3d 16 3x3x3 relu padding=same",
+    ),
+    layer(
+        "Conv1DTranspose",
+        *conv_transpose_params(1),
+        shape=conv_transpose_shape(1),
+        weights=conv_transpose_weights(1),
+        aliases=("convolution1dtranspose",),
+        summary="transposed 1D convolution: upsamples the steps",
+        example="conv1dtranspose 16 3 strides=2 padding=same",
+    ),
+    layer(
+        "Conv2DTranspose",
+        *conv_transpose_params(2),
+        shape=conv_transpose_shape(2),
+        weights=conv_transpose_weights(2),
+        aliases=("convolution2dtranspose",),
+        summary="transposed 2D convolution: upsamples images",
+        example="conv2dtranspose 16 3x3 strides=2 padding=same relu",
+    ),
+    layer(
+        "Conv3DTranspose",
+        *conv_transpose_params(3),
+        shape=conv_transpose_shape(3),
+        weights=conv_transpose_weights(3),
+        aliases=("convolution3dtranspose",),
+        summary="transposed 3D convolution: upsamples volumes",
+        example="conv3dtranspose 8 3x3x3 strides=2 padding=same",
+    ),
+    layer(
+        "SeparableConv1D",
+        *separable_params(1),
+        shape=separable_shape(1),
+        weights=separable_weights(1),
+        aliases=("separableconvolution1d",),
+        summary="depthwise 1D convolution of each channel, then a pointwise one mixing them",
+        example="separableconv1d 32 5 relu padding=same",
+    ),
+    layer(
+        "SeparableConv2D",
+        *separable_params(2),
+        shape=separable_shape(2),
+        weights=separable_weights(2),
+        aliases=("separableconvolution2d",),
+        summary="depthwise 2D convolution of each channel, then a pointwise one mixing them",
+        example="separableconv2d 64 3x3 relu padding=same",
+    ),
+    layer(
+        "DepthwiseConv1D",
+        *depthwise_params(1),
+        shape=depthwise_shape(1),
+        weights=depthwise_weights(1),
+        summary="1D convolution of each channel on its own (depth_multiplier outputs each)",
+        example="depthwiseconv1d 3 padding=same depth_multiplier=2",
+    ),
+    layer(
+        "DepthwiseConv2D",
+        *depthwise_params(2),
+        shape=depthwise_shape(2),
+        weights=depthwise_weights(2),
+        summary="2D convolution of each channel on its own (depth_multiplier outputs each)",
+        example="depthwiseconv2d 3x3 relu padding=same",
     ),
 )

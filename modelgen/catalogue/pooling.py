@@ -1,17 +1,22 @@
-"""Pooling: MaxPooling1D/2D, AveragePooling2D, GlobalAveragePooling1D/2D."""
+"""Pooling: MaxPooling1D/2D/3D, AveragePooling1D/2D/3D, GlobalMax/GlobalAveragePooling1D/2D/3D."""
 
 from __future__ import annotations
 
 from .. import argtypes as t
 from ..ir import Shape
-from .base import Call, LayerEntry, Param, keyword, layer, positional
+from .base import NO_DEFAULT, Call, LayerEntry, Param, ShapeError, keyword, layer, positional
 from .rules import conv_length, ints, join_channels, positive_spatial, split_channels
 
 
-def pooling_params(rank: int) -> tuple[Param, ...]:
+def pooling_params(rank: int, pool_size: object = NO_DEFAULT) -> tuple[Param, ...]:
+    """`pool_size` defaults to 2 on every axis for max pooling; average pooling has no default.
+
+    Without a default, pool_size stays a positional parameter written `pool_size=...` in
+    the code (as the example specs' golden files show it), and the shape rule asks for it.
+    """
     sizes = t.IntTuple(rank)
     return (
-        positional("pool_size", sizes, 2),
+        Param("pool_size", sizes, positional=True, default=pool_size),
         positional("strides", t.Optional(sizes)),
         positional("padding", t.PADDING, "valid"),
         keyword("data_format", t.DATA_FORMAT),
@@ -20,6 +25,11 @@ def pooling_params(rank: int) -> tuple[Param, ...]:
 
 def pooling_shape(rank: int):
     def rule(call: Call) -> Shape:
+        if call.args.get("pool_size") is None:
+            raise ShapeError(
+                "needs pool_size (Keras has no default for it), "
+                f"e.g. '{call.entry.keyword.lower()} {'x'.join(['2'] * rank)}'"
+            )
         spatial, channels = split_channels(call, rank)
         pool = ints(call["pool_size"], rank)
         strides = pool if call["strides"] is None else ints(call["strides"], rank)
@@ -49,7 +59,7 @@ def global_pooling_shape(rank: int):
 ENTRIES: tuple[LayerEntry, ...] = (
     layer(
         "MaxPooling1D",
-        *pooling_params(1),
+        *pooling_params(1, 2),
         shape=pooling_shape(1),
         aliases=("maxpool1d",),
         summary="1D max pooling",
@@ -57,11 +67,27 @@ ENTRIES: tuple[LayerEntry, ...] = (
     ),
     layer(
         "MaxPooling2D",
-        *pooling_params(2),
+        *pooling_params(2, (2, 2)),
         shape=pooling_shape(2),
         aliases=("maxpool2d",),
         summary="2D max pooling",
         example="maxpooling2d 2x2",
+    ),
+    layer(
+        "MaxPooling3D",
+        *pooling_params(3, (2, 2, 2)),
+        shape=pooling_shape(3),
+        aliases=("maxpool3d",),
+        summary="3D max pooling",
+        example="maxpooling3d 2x2x2",
+    ),
+    layer(
+        "AveragePooling1D",
+        *pooling_params(1),
+        shape=pooling_shape(1),
+        aliases=("avgpool1d",),
+        summary="1D average pooling",
+        example="averagepooling1d 2",
     ),
     layer(
         "AveragePooling2D",
@@ -72,10 +98,42 @@ ENTRIES: tuple[LayerEntry, ...] = (
         example="averagepooling2d 2x2",
     ),
     layer(
+        "AveragePooling3D",
+        *pooling_params(3),
+        shape=pooling_shape(3),
+        aliases=("avgpool3d",),
+        summary="3D average pooling",
+        example="averagepooling3d 2x2x2",
+    ),
+    layer(
+        "GlobalMaxPooling1D",
+        *GLOBAL_POOLING_PARAMS,
+        shape=global_pooling_shape(1),
+        aliases=("gmp1d", "globalmaxpool1d"),
+        summary="maximum over the steps axis",
+        example="globalmaxpooling1d",
+    ),
+    layer(
+        "GlobalMaxPooling2D",
+        *GLOBAL_POOLING_PARAMS,
+        shape=global_pooling_shape(2),
+        aliases=("gmp2d", "globalmaxpool2d"),
+        summary="maximum over the spatial axes",
+        example="globalmaxpooling2d",
+    ),
+    layer(
+        "GlobalMaxPooling3D",
+        *GLOBAL_POOLING_PARAMS,
+        shape=global_pooling_shape(3),
+        aliases=("gmp3d", "globalmaxpool3d"),
+        summary="maximum over the spatial axes",
+        example="globalmaxpooling3d",
+    ),
+    layer(
         "GlobalAveragePooling1D",
         *GLOBAL_POOLING_PARAMS,
         shape=global_pooling_shape(1),
-        aliases=("gap1d",),
+        aliases=("gap1d", "globalavgpool1d"),
         summary="averages over the steps axis",
         example="globalaveragepooling1d",
     ),
@@ -83,8 +141,16 @@ ENTRIES: tuple[LayerEntry, ...] = (
         "GlobalAveragePooling2D",
         *GLOBAL_POOLING_PARAMS,
         shape=global_pooling_shape(2),
-        aliases=("gap2d",),
+        aliases=("gap2d", "globalavgpool2d"),
         summary="averages over the spatial axes",
         example="globalaveragepooling2d",
+    ),
+    layer(
+        "GlobalAveragePooling3D",
+        *GLOBAL_POOLING_PARAMS,
+        shape=global_pooling_shape(3),
+        aliases=("gap3d", "globalavgpool3d"),
+        summary="averages over the spatial axes",
+        example="globalaveragepooling3d",
     ),
 )

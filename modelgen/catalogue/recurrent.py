@@ -1,4 +1,4 @@
-"""Recurrent layers: LSTM, GRU."""
+"""Recurrent layers: SimpleRNN, LSTM, GRU."""
 
 from __future__ import annotations
 
@@ -8,20 +8,24 @@ from .base import (
     Call,
     LayerEntry,
     Param,
+    ShapeError,
     keyword,
     layer,
     positional,
     regularizers_and_constraints,
     required,
 )
-from .rules import expect_rank, known
+from .rules import expect_rank, known, show
 
 
-def recurrent_params(*extra: Param) -> tuple[Param, ...]:
+def recurrent_params(*extra: Param, gated: bool = True) -> tuple[Param, ...]:
+    """The constructor of keras.layers.RNN's subclasses; `gated` ones have a recurrent_activation."""
+    activations = (positional("activation", t.OPTIONAL_ACTIVATION, "tanh"),)
+    if gated:
+        activations += (positional("recurrent_activation", t.OPTIONAL_ACTIVATION, "sigmoid"),)
     return (
         required("units", t.POSITIVE_INT),
-        positional("activation", t.OPTIONAL_ACTIVATION, "tanh"),
-        positional("recurrent_activation", t.OPTIONAL_ACTIVATION, "sigmoid"),
+        *activations,
         keyword("use_bias", t.BOOL, True),
         keyword("kernel_initializer", t.INITIALIZER, "glorot_uniform"),
         keyword("recurrent_initializer", t.INITIALIZER, "orthogonal"),
@@ -39,8 +43,15 @@ def recurrent_params(*extra: Param) -> tuple[Param, ...]:
 
 
 def recurrent_shape(call: Call) -> Shape:
+    """(batch, time, features) -> (batch, units), or (batch, time, units) with return_sequences."""
     shape = expect_rank(call, 3)
     known(shape[-1], "the features (last) dimension", shape)
+    if call["stateful"] and shape[0] is None:
+        raise ShapeError(
+            "stateful=true needs a static batch size: give the input batch_size=. "
+            f"Received: {show(shape)}",
+            "stateful",
+        )
     if call["return_sequences"]:
         return (shape[0], shape[1], call["units"])  # type: ignore[return-value]
     return (shape[0], call["units"])  # type: ignore[return-value]
@@ -60,10 +71,19 @@ def gated_weights(gates: int, split_bias: bool = False):
 
 
 def _gru_weights(call: Call) -> list[Weight]:
+    # reset_after keeps separate input and recurrent biases: a bias of shape (2, 3 * units)
     return gated_weights(3, split_bias=bool(call["reset_after"]))(call)
 
 
 ENTRIES: tuple[LayerEntry, ...] = (
+    layer(
+        "SimpleRNN",
+        *recurrent_params(gated=False),
+        shape=recurrent_shape,
+        weights=gated_weights(1),
+        summary="fully connected recurrent layer",
+        example="simplernn 32 return_sequences=true",
+    ),
     layer(
         "LSTM",
         *recurrent_params(keyword("unit_forget_bias", t.BOOL, True)),

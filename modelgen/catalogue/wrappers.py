@@ -1,7 +1,129 @@
-"""Wrappers: Bidirectional, TimeDistributed (the wrapped layer is named first)."""
+"""Wrappers: Bidirectional, TimeDistributed (the wrapped layer is named first).
+
+A wrapper's call carries the wrapped layer's call in `call.inner`, with the
+wrapped layer's arguments and no inputs: the rules here give it the input Keras
+gives it and apply its own entry's rules.
+
+`dtype=` and `trainable=` are the wrapped layer's, not the wrapper's: Keras
+creates the weights in the wrapped layer (or in copies of its config), so only
+there do they decide the weights' dtype and whether training changes them. On
+the wrapper, Keras would leave the weights float32 and, for `trainable=False`,
+still train them while the summary row calls them non-trainable.
+"""
 
 from __future__ import annotations
 
-from .base import LayerEntry
+import dataclasses
 
-ENTRIES: tuple[LayerEntry, ...] = ()
+from .. import argtypes as t
+from ..ir import Shape, Weight
+from .base import Call, LayerEntry, ShapeError, keyword, layer
+from .rules import expect_min_rank, show
+
+# The wrapped layer takes these; see the module docstring.
+PASSED_ON = ("dtype", "trainable")
+
+
+def wrapper(keyword_: str, *args, **kwargs) -> LayerEntry:
+    """A catalogue entry like `layer(...)`'s, whose dtype= and trainable= go to the wrapped layer."""
+    entry = layer(keyword_, *args, **kwargs)
+    return dataclasses.replace(
+        entry, params=tuple(p for p in entry.params if p.name not in PASSED_ON)
+    )
+
+
+def wrapped(call: Call, *inputs: Shape) -> Call:
+    """The wrapped layer's call, on `inputs`."""
+    assert call.inner is not None, "a wrapper's call carries the wrapped layer's"
+    return dataclasses.replace(call.inner, inputs=inputs)
+
+
+def wrapped_weights(inner: Call) -> list[Weight]:
+    """The wrapped layer's weights, with its own dtype= and trainable= applied."""
+    from ..shapes import _as_declared  # shapes imports the catalogue: import when used
+
+    return _as_declared(inner, inner.entry.param_rule(inner))
+
+
+# -------------------------------------------------------------------------- Bidirectional
+
+
+def _bidirectional_inner(call: Call) -> Call:
+    inner = wrapped(call, call.input)
+    if inner["go_backwards"]:
+        raise ShapeError(
+            "the wrapped layer must run forwards (go_backwards=false): "
+            "Bidirectional makes the backward copy itself",
+            "go_backwards",
+        )
+    return inner
+
+
+def _bidirectional_shape(call: Call) -> Shape:
+    inner = _bidirectional_inner(call)
+    shape = inner.entry.shape_rule(inner)
+    if call["merge_mode"] == "concat":  # the two directions side by side
+        return (*shape[:-1], shape[-1] * 2)  # type: ignore[operator]
+    return shape  # sum, mul, ave: element-wise
+
+
+def _bidirectional_weights(call: Call) -> list[Weight]:
+    """A forward and a backward copy of the wrapped layer, each with its own weights."""
+    return wrapped_weights(_bidirectional_inner(call)) * 2
+
+
+# ------------------------------------------------------------------------ TimeDistributed
+
+
+def _step(call: Call) -> Call:
+    """The wrapped layer's call on one time step: (batch, time, *rest) -> (batch, *rest)."""
+    shape = expect_min_rank(call, 3)
+    return wrapped(call, (shape[0], *shape[2:]))
+
+
+def _on_each_step(rule):
+    """Apply a rule of the wrapped layer to one step, saying so if it refuses."""
+
+    def apply(step: Call):
+        try:
+            return rule(step)
+        except ShapeError as error:
+            raise ShapeError(
+                f"the wrapped {step.entry.keyword} reads each time step as {show(step.input)}: "
+                f"{error.message}",
+                error.argument,
+            ) from None
+
+    return apply
+
+
+def _time_distributed_shape(call: Call) -> Shape:
+    step = _step(call)
+    out = _on_each_step(step.entry.shape_rule)(step)
+    return (out[0], call.input[1], *out[1:])
+
+
+def _time_distributed_weights(call: Call) -> list[Weight]:
+    """The wrapped layer's weights, shared by every time step."""
+    return _on_each_step(wrapped_weights)(_step(call))
+
+
+ENTRIES: tuple[LayerEntry, ...] = (
+    wrapper(
+        "Bidirectional",
+        keyword("merge_mode", t.Choice("merge mode", ("concat", "sum", "mul", "ave")), "concat"),
+        shape=_bidirectional_shape,
+        weights=_bidirectional_weights,
+        wraps=("SimpleRNN", "LSTM", "GRU"),
+        summary="runs a recurrent layer forwards and backwards and merges the two",
+        example="bidirectional lstm 64 return_sequences=true",
+    ),
+    wrapper(
+        "TimeDistributed",
+        shape=_time_distributed_shape,
+        weights=_time_distributed_weights,
+        wraps=("*",),
+        summary="applies a layer to every time step (axis 1) of its input",
+        example="timedistributed dense 10",
+    ),
+)

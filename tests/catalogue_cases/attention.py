@@ -1,0 +1,28 @@
+ACCEPTED = [
+    "x: input 6x8 | multiheadattention 2 4 <- x, x",
+    "q: input 6x8 | v: input 5x3 | multiheadattention 2 4 <- q, v",
+    "q: input 6x8 | v: input 5x3 | multiheadattention 2 4 value_dim=5 <- q, v",
+    "q: input 6x8 | v: input 5x3 | k: input 5x9 | multiheadattention 3 2 <- q, v, k",
+    "q: input ?x8 | v: input ?x3 | k: input ?x9 | multiheadattention 2 4 use_bias=false <- q, v, k",
+    "q: input 6x8 | v: input 5x3 | multiheadattention 2 4 output_shape=7 <- q, v",
+    "q: input 6x8 | v: input 5x3 | multiheadattention 2 4 output_shape=2x7 value_dim=3 <- q, v",
+    "q: input 6x8 | v: input 5x3 | multiheadattention 2 4 use_gate=true dropout=0.1 <- q, v",
+    "q: input 3x6x8 | v: input 3x5x8 | multiheadattention 2 4 attention_axes=2 <- q, v",
+    "q: input 3x6x8 | v: input 4x5x8 | multiheadattention 2 4 <- q, v",
+    "q: input 3x6x8 | v: input 4x5x8 | multiheadattention 2 4 attention_axes=(1, 2) <- q, v",
+    "q: input 3x6x8 | v: input 3x5x8 | multiheadattention 2 4 attention_axes=-2 <- q, v",
+    "q: input 6x8 batch_size=2 | v: input 5x3 | multiheadattention 1 3 value_dim=2 <- q, v",
+    "x: input 6x8 | multiheadattention 2 4 dtype=float16 <- x, x",
+    "q: input 6x8 | v: input 5x8 | attention <- q, v",
+    "q: input ?x8 | v: input ?x8 | attention use_scale=true <- q, v",
+    "q: input 6x8 | v: input 5x3 | k: input 5x8 | attention score_mode=concat <- q, v, k",
+    "q: input 6x8 | v: input 5x8 | attention use_scale=true score_mode=concat dropout=0.2 <- q, v",
+    "q: input 6x8 | v: input 5x8 | attention use_scale=true dtype=float64 <- q, v",
+]
+REFUSED = [
+    "q: input 6x8 | v: input 5x3 | k: input 4x9 | multiheadattention 2 4 <- q, v, k",
+    "q: input 6x8 | v: input 5x3 | k: input ?x9 | multiheadattention 2 4 <- q, v, k",
+    "q: input 6x? | v: input 5x3 | multiheadattention 2 4 <- q, v",
+    "q: input 6x8 | v: input 5x? | multiheadattention 2 4 <- q, v",
+    "q: input 6x8 | v: input 5x8 | multiheadattention 2 4 attention_axes=5 <- q, v",
+]
