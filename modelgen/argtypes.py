@@ -243,10 +243,13 @@ INITIALIZER_NAMES = (
 )  # fmt: skip
 REGULARIZER_NAMES = ("l1", "l2", "l1l2", "orthogonal_regularizer")
 CONSTRAINT_NAMES = ("max_norm", "min_max_norm", "non_neg", "unit_norm")
-DTYPE_NAMES = (
-    "bfloat16", "bool", "float16", "float32", "float64", "int8", "int16", "int32", "int64",
-    "uint8", "uint16", "uint32", "uint64",
-)  # fmt: skip
+# Bytes per number of each dtype a layer may take. Keras reads "int8" as a
+# quantization policy and refuses it on every layer, so it is not offered.
+DTYPE_ITEMSIZE = {
+    "bool": 1, "uint8": 1, "int16": 2, "uint16": 2, "float16": 2, "bfloat16": 2,
+    "int32": 4, "uint32": 4, "float32": 4, "int64": 8, "uint64": 8, "float64": 8,
+}  # fmt: skip
+DTYPE_NAMES = tuple(sorted(DTYPE_ITEMSIZE))
 
 ACTIVATION = Choice("activation", ACTIVATION_NAMES)
 OPTIONAL_ACTIVATION = Optional(ACTIVATION)

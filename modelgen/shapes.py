@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import dataclasses
 
+from .argtypes import DTYPE_ITEMSIZE
 from .catalogue import Call, LayerEntry, ShapeError
 from .errors import Diagnostic, SpecError
 from .ir import Argument, LayerNode, ModelGraph, NodeFacts, Shape, Span, Weight
-
-# Bytes per number of a layer's float weights, by its dtype= argument.
-_ITEMSIZE = {"float16": 2, "bfloat16": 2, "float64": 8}
 
 
 def make_call(
@@ -61,7 +59,7 @@ def infer_shapes(graph: ModelGraph) -> ModelGraph:
 
 def _as_declared(call: Call, weights: list[Weight]) -> list[Weight]:
     """Apply the layer's own `trainable=` and `dtype=` to the weights its rule gives."""
-    itemsize = _ITEMSIZE.get(str(call.args.get("dtype")))
+    itemsize = DTYPE_ITEMSIZE.get(str(call.args.get("dtype")))
     frozen = call.args.get("trainable") is False
     return [
         dataclasses.replace(

@@ -1,8 +1,8 @@
 """The style registry: the four ways Keras builds a model.
 
 Each `Style` knows its template, its title, and whether it can express a given
-model; when it cannot, `refusal` says why, pointing at the statement that makes
-the model a graph. The CLI's `--style` choices come from `STYLES`.
+model; when it cannot, `refusal` says why, pointing at the statement to blame: the
+one that makes the model a graph, or a layer the style cannot hold. The CLI's `--style` choices come from `STYLES`.
 """
 
 from __future__ import annotations
@@ -14,31 +14,57 @@ from .ir import ModelGraph, Span
 
 
 @dataclass(frozen=True)
+class Problem:
+    """Why a style cannot express a model: the reason, where, and what to do instead."""
+
+    reason: str
+    span: Span
+    hint: str
+
+
+@dataclass(frozen=True)
 class Style:
     name: str  # as given to --style
     title: str
     template: str
     chain_only: bool  # Sequential models are a single chain of layers
+    subclassed: bool = False  # some layers cannot live in a subclassed model
 
     @property
     def file_suffix(self) -> str:
         """`<model>_<suffix>.py` is the file name `--style all` writes."""
         return self.name.replace("-", "_")
 
-    def why_not(self, graph: ModelGraph) -> tuple[str, Span] | None:
-        """The reason this style cannot express `graph` and where, or None."""
-        return chain_problem(graph) if self.chain_only else None
+    def why_not(self, graph: ModelGraph) -> Problem | None:
+        """Why this style cannot express `graph`, and where; None when it can."""
+        if self.chain_only:
+            problem = chain_problem(graph)
+            if problem is not None:
+                return Problem(
+                    *problem,
+                    "a Sequential model is a single chain of layers; use --style functional or subclass",
+                )
+        if self.subclassed:
+            for node in graph.nodes:
+                inner = node.wrapped.entry if node.wrapped else None
+                for entry in (node.entry, inner):
+                    if entry is not None and entry.subclass_limit:
+                        return Problem(
+                            f"{node.statement.display} is a {entry.keyword}: {entry.subclass_limit}",
+                            node.statement.span,
+                            "use --style functional",
+                        )
+        return None
 
     def refusal(self, graph: ModelGraph) -> Diagnostic | None:
         """Why this style cannot express `graph`, at the statement to blame; None when it can."""
         problem = self.why_not(graph)
         if problem is None:
             return None
-        reason, span = problem
         return Diagnostic(
-            f"the {self.name} style cannot express this model: {reason}",
-            span,
-            "a Sequential model is a single chain of layers; use --style functional or subclass",
+            f"the {self.name} style cannot express this model: {problem.reason}",
+            problem.span,
+            problem.hint,
         )
 
     def skipped(self, graph: ModelGraph) -> Diagnostic | None:
@@ -46,8 +72,7 @@ class Style:
         problem = self.why_not(graph)
         if problem is None:
             return None
-        reason, span = problem
-        return Diagnostic(f"skipped {self.name}: {reason}", span, severity="note")
+        return Diagnostic(f"skipped {self.name}: {problem.reason}", problem.span, severity="note")
 
 
 def chain_problem(graph: ModelGraph) -> tuple[str, Span] | None:
@@ -82,6 +107,6 @@ STYLES: dict[str, Style] = {
             "sequential-list", "a Sequential model built from a list", "sequential_list.py.j2", True
         ),
         Style("functional", "the functional API", "functional.py.j2", False),
-        Style("subclass", "a subclassed keras.Model", "subclass.py.j2", False),
+        Style("subclass", "a subclassed keras.Model", "subclass.py.j2", False, subclassed=True),
     )
 }

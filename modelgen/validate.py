@@ -262,7 +262,9 @@ def _bind_arguments(
     for argument in keywords:
         key = argument.key.text
         if entry.param(key) is None:
-            known = [p.name for p in entry.params] + [p.name for p in (wrapper.params if wrapper else ())]
+            known = [p.name for p in entry.params] + [
+                p.name for p in (wrapper.params if wrapper else ())
+            ]
             errors.error(
                 f"unknown argument {key!r} for {entry.keyword}"
                 + (f" or {wrapper.keyword}" if wrapper else ""),

@@ -47,12 +47,16 @@ def catalogue_table() -> str:
     ]
     for family, entries in catalogue.FAMILIES.items():
         for e in entries:
-            positional = " ".join(p.name if p.required else f"[{p.name}]" for p in e.positional_params)
+            positional = " ".join(
+                p.name if p.required else f"[{p.name}]" for p in e.positional_params
+            )
             if e.is_wrapper:
                 positional = "LAYER " + positional
             aliases = ", ".join(f"`{a}`" for a in e.aliases)
             example = f"`{e.example}`" if e.example else ""
-            lines.append(f"| `{e.keyword.lower()}` | {family} | {aliases} | {e.arity} | {positional} | {example} |")
+            lines.append(
+                f"| `{e.keyword.lower()}` | {family} | {aliases} | {e.arity} | {positional} | {example} |"
+            )
     return "\n".join(lines) + "\n"
 
 

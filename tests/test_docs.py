@@ -7,7 +7,7 @@ import re
 from modelgen import catalogue
 from modelgen.generate import load
 
-from .goldens import EXAMPLES, ROOT, expected_dsl_doc
+from .goldens import EXAMPLES, ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DSL = (ROOT / "docs" / "dsl.md").read_text(encoding="utf-8")

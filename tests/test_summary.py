@@ -39,7 +39,9 @@ def test_summary_table_for_the_mlp():
     lines = result.stdout.splitlines()
     assert lines[0] == 'Model: "mnist_mlp"'
     assert "Connected to" not in result.stdout  # a chain, as Keras prints it
-    assert any("dense_1 (Dense)" in line and "(None, 100)" in line and "30,100" in line for line in lines)
+    assert any(
+        "dense_1 (Dense)" in line and "(None, 100)" in line and "30,100" in line for line in lines
+    )
     assert lines[-3:] == [
         " Total params: 266,610 (1.02 MB)",
         " Trainable params: 266,610 (1.02 MB)",
@@ -92,21 +94,37 @@ def test_sizes_are_printed_as_keras_prints_them():
             (3, 1),
             "concatenate: inputs (None, 10, 10) and (None, 12, 10) differ on axis 1",
         ),
-        ("a: input 4\nb: input 5\nadd <- a, b", (3, 1), "add: inputs (None, 4) and (None, 5) have incompatible shapes"),
+        (
+            "a: input 4\nb: input 5\nadd <- a, b",
+            (3, 1),
+            "add: inputs (None, 4) and (None, 5) have incompatible shapes",
+        ),
         (
             "a: input 4x3\nb: input 4x2\nmultiply <- a, b",
             (3, 1),
             "multiply: inputs (None, 4, 3) and (None, 4, 2) have incompatible shapes",
         ),
-        ("input 28\nconv2d 8 3x3", (2, 1), "conv2d: expected an input of rank 4 (batch axis included). Received: (None, 28)"),
+        (
+            "input 28\nconv2d 8 3x3",
+            (2, 1),
+            "conv2d: expected an input of rank 4 (batch axis included). Received: (None, 28)",
+        ),
         (
             "input ?x?\nflatten\ndense 10",
             (3, 1),
             "dense: the last dimension of the input must be known. Received: (None, None)",
         ),
-        ("input 12\nreshape 5x2", (2, 9), "reshape: cannot reshape (None, 12) (12 values) into (5, 2) (10 values)"),
+        (
+            "input 12\nreshape 5x2",
+            (2, 9),
+            "reshape: cannot reshape (None, 12) (12 values) into (5, 2) (10 values)",
+        ),
         ("a: input 4\nb: input 4\ndense 3 <- a, b", (3, 12), "Dense takes 1 input. Received: 2"),
-        ("input 4\ndense ten", (2, 7), "Dense units: expected a positive integer. Received: 'ten' (word)"),
+        (
+            "input 4\ndense ten",
+            (2, 7),
+            "Dense units: expected a positive integer. Received: 'ten' (word)",
+        ),
     ],
 )
 def test_shape_errors_are_positioned_and_say_what_was_expected(spec, at, message):
@@ -116,16 +134,23 @@ def test_shape_errors_are_positioned_and_say_what_was_expected(spec, at, message
 
 
 def test_every_independent_shape_error_is_reported_but_not_its_knock_ons():
-    error = load_error("input 28\nc: conv2d 8 3x3\nd: dense 4\nb: input 3\nr: reshape 2x2\noutputs d, r")
+    error = load_error(
+        "input 28\nc: conv2d 8 3x3\nd: dense 4\nb: input 3\nr: reshape 2x2\noutputs d, r"
+    )
     assert [position(d) for d in error.diagnostics] == [(2, 4), (5, 12)]
 
 
 def test_new_refuses_a_shape_error_and_writes_nothing(tmp_path):
     target = tmp_path / "m.py"
     result = subprocess.run(
-        [MODELGEN, "new", "-e", "input 28 | conv2d 8 3x3", "-o", str(target)], capture_output=True, text=True
+        [MODELGEN, "new", "-e", "input 28 | conv2d 8 3x3", "-o", str(target)],
+        capture_output=True,
+        text=True,
     )
-    assert result.returncode == 2 and "<expr>:1:12: error: conv2d: expected an input of rank 4" in result.stderr
+    assert (
+        result.returncode == 2
+        and "<expr>:1:12: error: conv2d: expected an input of rank 4" in result.stderr
+    )
     assert not target.exists()
 
 
@@ -142,6 +167,10 @@ def test_layers_describes_one_entry():
     result = subprocess.run([MODELGEN, "layers", "Dense"], capture_output=True, text=True)
     assert result.returncode == 0
     assert result.stdout.startswith("Dense (core): ")
-    assert "units" in result.stdout and "use_bias" in result.stdout and "kernel_initializer" in result.stdout
+    assert (
+        "units" in result.stdout
+        and "use_bias" in result.stdout
+        and "kernel_initializer" in result.stdout
+    )
     unknown = subprocess.run([MODELGEN, "layers", "dnse"], capture_output=True, text=True)
     assert unknown.returncode == 2 and "did you mean 'dense'?" in unknown.stderr

@@ -132,9 +132,9 @@ def test_activation_layer() -> None:
         ("dropout .25 none 42", "Dropout", [("rate", 0.25), ("noise_shape", None), ("seed", 42)]),
         ("reshape (3, -1)", "Reshape", [("target_shape", (3, -1))]),
         (
-            "batchnorm (1, 2) .99 1e-3",
+            "batchnorm 1 .99 1e-3",
             "BatchNormalization",
-            [("axis", (1, 2)), ("momentum", 0.99), ("epsilon", 1e-3)],
+            [("axis", 1), ("momentum", 0.99), ("epsilon", 1e-3)],
         ),
         ("layernorm -1 1e-6", "LayerNormalization", [("axis", -1), ("epsilon", 1e-6)]),
         (

@@ -2,6 +2,130 @@
 
 from __future__ import annotations
 
-from .base import LayerEntry
+import math
+from dataclasses import dataclass
 
-ENTRIES: tuple[LayerEntry, ...] = ()
+from .. import argtypes as t
+from ..argtypes import ArgType
+from ..ir import PyValue, Shape, Value, ValueKind, Weight
+from .base import Call, LayerEntry, ShapeError, keyword, layer, positional, same_shape
+from .normalization import as_axes, itemsize
+from .rules import show
+
+
+@dataclass(frozen=True)
+class NonNegative(ArgType):
+    """A number that is 0 or more."""
+
+    description = "a non-negative number"
+
+    def coerce(self, value: Value) -> PyValue:
+        if value.kind in (ValueKind.INT, ValueKind.FLOAT) and value.data >= 0:  # type: ignore[operator]
+            return value.data  # type: ignore[return-value]
+        raise self.fail(value)
+
+
+NON_NEGATIVE = NonNegative()
+
+
+def _alpha_shape(call: Call) -> list[int | None]:
+    """PReLU's alpha: the input's shape without the batch axis, shared axes set to 1.
+
+    Keras sets `shape[axis - 1]` with Python indexing, so 0 and negative axes wrap around.
+    """
+    shape = list(call.input[1:])
+    for axis in as_axes(call["shared_axes"]):
+        if not -len(shape) <= axis - 1 < len(shape):
+            raise ShapeError(
+                f"expected shared axes from 1 to {len(shape)} for an input {show(call.input)}. "
+                f"Received: shared_axes={call['shared_axes']}",
+                "shared_axes",
+            )
+        shape[axis - 1] = 1
+    if None in shape:
+        raise ShapeError(
+            f"alpha would have the shape {show(shape)}: every axis that is not shared must be "
+            f"known. Received: {show(call.input)}",
+            "shared_axes",
+        )
+    return shape
+
+
+def _prelu_shape(call: Call) -> Shape:
+    _alpha_shape(call)
+    return call.input
+
+
+def _prelu_weights(call: Call) -> list[Weight]:
+    return [Weight(math.prod(_alpha_shape(call)), True, itemsize(call))]  # type: ignore[arg-type]
+
+
+def _softmax_shape(call: Call) -> Shape:
+    """Keras builds any axis; one outside the input, none, or the same twice fails when it runs."""
+    rank = len(call.input)
+    axes = as_axes(call["axis"])
+    runs = "Keras builds the layer but fails when it runs"
+    if not axes:
+        raise ShapeError(f"expected at least one axis ({runs}). Received: axis=()", "axis")
+    seen: set[int] = set()
+    for axis in axes:
+        if not -rank <= axis < rank:
+            raise ShapeError(
+                f"expected axes from {-rank} to {rank - 1} for an input of rank {rank} "
+                f"(batch axis included; {runs}). Received: axis={call['axis']} "
+                f"for an input {show(call.input)}",
+                "axis",
+            )
+        if axis % rank in seen:
+            raise ShapeError(
+                f"expected distinct axes; axis {axis % rank} is given twice ({runs}). "
+                f"Received: axis={call['axis']}",
+                "axis",
+            )
+        seen.add(axis % rank)
+    return call.input
+
+
+ENTRIES: tuple[LayerEntry, ...] = (
+    layer(
+        "ReLU",
+        positional("max_value", t.Optional(NON_NEGATIVE)),
+        positional("negative_slope", NON_NEGATIVE, 0.0),
+        positional("threshold", NON_NEGATIVE, 0.0),
+        shape=same_shape,
+        summary="rectified linear unit, optionally capped, leaky or thresholded",
+        example="relu 6",
+    ),
+    layer(
+        "LeakyReLU",
+        positional("negative_slope", NON_NEGATIVE, 0.3),
+        shape=same_shape,
+        summary="ReLU that lets negative inputs through scaled by negative_slope",
+        example="leakyrelu 0.1",
+    ),
+    layer(
+        "PReLU",
+        keyword("alpha_initializer", t.INITIALIZER, "Zeros"),
+        keyword("alpha_regularizer", t.REGULARIZER),
+        keyword("alpha_constraint", t.CONSTRAINT),
+        keyword("shared_axes", t.Optional(t.AXIS)),
+        shape=_prelu_shape,
+        weights=_prelu_weights,
+        summary="leaky ReLU whose slopes are learned, one per input unit unless axes are shared",
+        example="prelu shared_axes=(1, 2)",
+    ),
+    layer(
+        "ELU",
+        positional("alpha", t.NUMBER, 1.0),
+        shape=same_shape,
+        summary="exponential linear unit",
+        example="elu 0.5",
+    ),
+    layer(
+        "Softmax",
+        positional("axis", t.AXIS, -1),
+        shape=_softmax_shape,
+        summary="softmax over an axis, or over several axes together",
+        example="softmax",
+    ),
+)

@@ -107,6 +107,8 @@ class LayerEntry:
     summary: str = ""
     wraps: tuple[str, ...] = ()  # a wrapper: the keywords of the layers it may wrap
     example: str = ""  # a statement that uses it, for docs and `modelgen layers NAME`
+    # Why a subclassed keras.Model cannot hold this layer, if it cannot ("" if it can).
+    subclass_limit: str = ""
 
     @property
     def is_input(self) -> bool:
@@ -157,6 +159,7 @@ def layer(
     summary: str = "",
     wraps: tuple[str, ...] = (),
     example: str = "",
+    subclass_limit: str = "",
 ) -> LayerEntry:
     """A catalogue entry; the common keyword arguments are added to `params`."""
     style: CallStyle = call_style or ("single" if inputs[1] == 1 else "list")
@@ -172,6 +175,7 @@ def layer(
         summary,
         wraps,
         example,
+        subclass_limit,
     )
 
 

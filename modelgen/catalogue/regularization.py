@@ -1,7 +1,92 @@
-"""Regularization layers: SpatialDropout1D/2D/3D, GaussianNoise, GaussianDropout."""
+"""Regularization layers: SpatialDropout1D/2D/3D, GaussianNoise, GaussianDropout, AlphaDropout."""
 
 from __future__ import annotations
 
-from .base import LayerEntry
+import dataclasses
+from dataclasses import dataclass
 
-ENTRIES: tuple[LayerEntry, ...] = ()
+from .. import argtypes as t
+from ..argtypes import ArgType
+from ..ir import PyValue, Shape, Value, ValueKind
+from .base import Call, LayerEntry, keyword, layer, positional, required, same_shape
+from .rules import expect_rank
+
+
+@dataclass(frozen=True)
+class Fraction(ArgType):
+    """A number in [0, 1], both ends included."""
+
+    description = "a number in [0, 1]"
+
+    def coerce(self, value: Value) -> PyValue:
+        if value.kind in (ValueKind.INT, ValueKind.FLOAT) and 0 <= value.data <= 1:  # type: ignore[operator]
+            return value.data  # type: ignore[return-value]
+        raise self.fail(value)
+
+
+FRACTION = Fraction()
+
+
+def without_trainable(entry: LayerEntry) -> LayerEntry:
+    """The spatial dropouts take only rate, data_format, seed, name and dtype: no trainable=."""
+    return dataclasses.replace(
+        entry, params=tuple(p for p in entry.params if p.name != "trainable")
+    )
+
+
+def rank_rule(rank: int):
+    """Same shape, for an input of exactly `rank` dimensions (batch axis included)."""
+
+    def rule(call: Call) -> Shape:
+        return expect_rank(call, rank)
+
+    return rule
+
+
+def spatial_dropout(rank: int) -> LayerEntry:
+    params = (required("rate", t.RATE),)
+    if rank == 1:
+        params += (positional("seed", t.SEED),)
+    else:
+        params += (keyword("data_format", t.DATA_FORMAT), keyword("seed", t.SEED))
+    return without_trainable(
+        layer(
+            f"SpatialDropout{rank}D",
+            *params,
+            shape=rank_rule(rank + 2),
+            summary=f"drops whole feature maps of {rank}D data while training",
+            example=f"spatialdropout{rank}d 0.2",
+        )
+    )
+
+
+ENTRIES: tuple[LayerEntry, ...] = (
+    spatial_dropout(1),
+    spatial_dropout(2),
+    spatial_dropout(3),
+    layer(
+        "GaussianNoise",
+        required("stddev", FRACTION),
+        positional("seed", t.SEED),
+        shape=same_shape,
+        summary="adds zero-centred Gaussian noise while training",
+        example="gaussiannoise 0.1",
+    ),
+    layer(
+        "GaussianDropout",
+        required("rate", t.RATE),
+        positional("seed", t.SEED),
+        shape=same_shape,
+        summary="multiplies by one-centred Gaussian noise while training",
+        example="gaussiandropout 0.2",
+    ),
+    layer(
+        "AlphaDropout",
+        required("rate", t.RATE),
+        positional("noise_shape", t.Optional(t.SHAPE)),
+        positional("seed", t.SEED),
+        shape=same_shape,
+        summary="dropout that keeps the mean and variance of its inputs, for SELU networks",
+        example="alphadropout 0.1",
+    ),
+)
