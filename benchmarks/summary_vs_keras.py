@@ -38,14 +38,44 @@ def residual_spec(layers: int = 200) -> str:
     return "\n".join(lines) + "\n"
 
 
-def median_seconds(command: list[str], repeat: int) -> float:
-    times = []
+def installed_script() -> str:
+    """The `modelgen` console script beside this Python, not a version manager's shim
+    (pyenv's adds a shell and a lookup to every start, which is not modelgen's time)."""
+    beside = Path(sys.executable).parent / "modelgen"
+    found = str(beside) if beside.exists() else shutil.which("modelgen")
+    return found or sys.exit("modelgen is not installed: pip install -e .")
+
+
+def compile_bytecode() -> None:
+    """Write modelgen's .pyc files, as `pip install` does for an installed package.
+
+    An editable install never gets them when PYTHONDONTWRITEBYTECODE is set (it is
+    on our machines), and every start would then compile modelgen from source.
+    """
+    import compileall
+
+    import modelgen
+
+    compileall.compile_dir(str(Path(modelgen.__file__).parent), quiet=1)
+    compileall.compile_dir(str(ROOT / "templates"), quiet=1)
+
+
+def seconds(command: list[str]) -> float:
     env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+    start = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, env=env)
+    return time.perf_counter() - start
+
+
+def side_by_side(first: list[str], second: list[str], repeat: int) -> tuple[float, float]:
+    """Median times of two commands, run alternately after one warm-up each, so that
+    a change in the machine's load falls on both."""
+    seconds(first), seconds(second)
+    times: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeat):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, capture_output=True, env=env)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        times[0].append(seconds(first))
+        times[1].append(seconds(second))
+    return statistics.median(times[0]), statistics.median(times[1])
 
 
 def main() -> None:
@@ -54,7 +84,8 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=5, help="runs per measurement (median)")
     repeat = parser.parse_args().repeat
-    modelgen = shutil.which("modelgen") or sys.exit("modelgen is not installed: pip install -e .")
+    modelgen = installed_script()
+    compile_bytecode()
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
         (work / "residual_200.mg").write_text(residual_spec())
@@ -72,8 +103,9 @@ def main() -> None:
             ).stdout
             script = work / f"{spec.stem}_functional.py"
             script.write_text(code)
-            ours = median_seconds([modelgen, "summary", str(spec)], repeat)
-            keras = median_seconds([sys.executable, str(script)], repeat)
+            ours, keras = side_by_side(
+                [modelgen, "summary", str(spec)], [sys.executable, str(script)], repeat
+            )
             print(f"{title:24} {ours:16.3f}s {keras:15.3f}s {keras / ours:7.1f}x")
     print(
         f"medians of {repeat} fresh processes each; ratio = Keras time / modelgen time (goal: at least 20x)"

@@ -12,7 +12,6 @@ all of them in source order; the CLI only presents them with `format_diagnostics
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -55,6 +54,8 @@ class UsageError(ModelgenError):
 
 def suggest(word: str, candidates: Iterable[str]) -> str | None:
     """A 'did you mean' hint for a misspelt word, or None when nothing is close."""
+    import difflib  # only a mistake needs it
+
     pool = {c.lower(): c for c in candidates}
     close = difflib.get_close_matches(word.lower(), list(pool), n=1, cutoff=0.6)
     return f"did you mean '{pool[close[0]]}'?" if close else None

@@ -7,14 +7,15 @@ and column of every name and value. Syntax errors become positioned diagnostics.
 
 from __future__ import annotations
 
-import ast
 import dataclasses
 import functools
 import math
+import os
 import re
-from importlib import resources
+import sys
 from pathlib import Path
 
+import lark
 from lark import Lark, Token, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.visitors import Transformer_NonRecursive
@@ -60,15 +61,38 @@ _TERMINAL_WORDS = {
 
 @functools.cache
 def _lark() -> Lark:
-    grammar = resources.files("modelgen").joinpath("grammar.lark").read_text(encoding="utf-8")
+    grammar = (Path(__file__).parent / "grammar.lark").read_text(encoding="utf-8")
     return Lark(
         grammar,
         parser="lalr",
         lexer="contextual",
         propagate_positions=True,
         maybe_placeholders=False,
-        cache=False,  # lark's cache is a pickle in the shared temp folder: not worth the risk
+        # Building the LALR tables is most of a cold parse; lark keeps them in a file
+        # (checked against the grammar's hash) when it has a private place to put it.
+        cache=_private_cache_file() or False,
     )
+
+
+def _private_cache_file() -> str | None:
+    """Where lark may keep the compiled grammar: a folder only this user can write, or None.
+
+    lark's cache is a pickle, so it must never be read from a place others can write
+    (lark's own default is the shared temp folder).
+    """
+    if os.environ.get("MODELGEN_NO_CACHE"):
+        return None
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    folder = base / "modelgen"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.stat()
+        if info.st_uid != os.getuid() or info.st_mode & 0o022:
+            return None
+    except OSError:
+        return None
+    version = f"lark{lark.__version__}-py{sys.version_info[0]}{sys.version_info[1]}"
+    return str(folder / f"grammar-{version}.lark-cache")
 
 
 def default_model_name(filename: str) -> str:
@@ -298,6 +322,8 @@ class _ToIR(Transformer_NonRecursive):
         return Value(ValueKind.TUPLE, items, span, str(token))
 
     def string(self, token: Token) -> Value:
+        import ast  # only quoted strings need it
+
         try:
             text = ast.literal_eval(str(token))
         except (ValueError, SyntaxError) as error:

@@ -10,14 +10,15 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from .catalogue import LayerEntry
 from .ir import Argument, LayerNode, ModelGraph, PyValue
 from .naming import Names, assign_names
+
+if TYPE_CHECKING:
+    import jinja2
 
 # How each `--imports` flavour spells the two names the code uses.
 IMPORT_LINES = {
@@ -172,6 +173,10 @@ def module_view(graph: ModelGraph, title: str, imports: str) -> ModuleView:
 
 @functools.cache
 def _environment() -> jinja2.Environment:
+    from importlib import resources
+
+    import jinja2  # only rendering needs it; summary and check do not
+
     folder = resources.files("modelgen.templates")
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(folder)),
