@@ -8,10 +8,13 @@ what was expected and what was received. The names Keras accepts as strings
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from .errors import suggest
 from .ir import PyValue, Value, ValueKind
+
+_ALIASES = {"uniform": "random_uniform", "normal": "random_normal", "zero": "zeros", "one": "ones"}
 
 
 class ArgumentTypeError(Exception):
@@ -32,6 +35,11 @@ class ArgType:
 
     def coerce(self, value: Value) -> PyValue:
         raise NotImplementedError
+
+    def canonical(self, value: PyValue) -> PyValue:
+        """The one form of a value among those that mean the same to Keras (`3` and `(3, 3)`
+        for a 2D kernel), so that a spec and a Keras config can be compared."""
+        return value
 
     def fail(self, value: Value, hint: str | None = None) -> ArgumentTypeError:
         return ArgumentTypeError(f"expected {self.description}. {_received(value)}", hint)
@@ -108,6 +116,13 @@ class Choice(ArgType):
     what: str
     options: tuple[str, ...]
 
+    def canonical(self, value: PyValue) -> PyValue:
+        if isinstance(value, str):
+            # Keras' other spellings of the same object: "Zeros", "uniform", ...
+            word = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", value).lower()
+            return _ALIASES.get(word, word)
+        return value
+
     @property
     def description(self) -> str:  # type: ignore[override]
         if len(self.options) <= 4:
@@ -140,6 +155,11 @@ class IntTuple(ArgType):
             return f"{kind}, or a tuple of one such as (3,)"
         example = "x".join(["3"] * self.rank)
         return f"{kind} or {self.rank} of them such as {example}"
+
+    def canonical(self, value: PyValue) -> PyValue:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return (value,) * self.rank
+        return value
 
     def coerce(self, value: Value) -> PyValue:
         if value.kind is ValueKind.INT:
@@ -197,6 +217,13 @@ class TargetShape(ArgType):
 class Axis(ArgType):
     description = "an axis (integer) or a tuple of axes"
 
+    def canonical(self, value: PyValue) -> PyValue:
+        if value is None:
+            return ()
+        if isinstance(value, int) and not isinstance(value, bool):
+            return (value,)
+        return tuple(sorted(value))  # type: ignore[arg-type]
+
     def coerce(self, value: Value) -> PyValue:
         if value.kind is ValueKind.INT:
             return value.data  # type: ignore[return-value]
@@ -218,6 +245,11 @@ class Optional(ArgType):
     def description(self) -> str:  # type: ignore[override]
         return f"{self.inner.description}, or none"
 
+    def canonical(self, value: PyValue) -> PyValue:
+        if value is None:
+            return self.inner.canonical(None) if isinstance(self.inner, Axis) else None
+        return self.inner.canonical(value)
+
     def coerce(self, value: Value) -> PyValue:
         if value.kind is ValueKind.NONE:
             return None
@@ -236,8 +268,9 @@ ACTIVATION_NAMES = (
     "softsign", "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "swish", "tanh",
     "tanh_shrink", "threshold",
 )  # fmt: skip
+# "constant" is left out: Keras cannot make it from its name alone (it needs a value).
 INITIALIZER_NAMES = (
-    "constant", "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "identity",
+    "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "identity",
     "lecun_normal", "lecun_uniform", "ones", "orthogonal", "random_normal", "random_uniform",
     "truncated_normal", "variance_scaling", "zeros",
 )  # fmt: skip

@@ -166,6 +166,55 @@ def summary(spec, expression, output_format) -> None:
     click.echo(result.table() if output_format == "table" else result.json(), nl=False)
 
 
+@cli.command(name="import")
+@click.argument("source")
+@click.option("-o", "--output", metavar="PATH", help="Spec file to write ('-' or none: stdout).")
+@click.option("--force", is_flag=True, help="Overwrite a file that already exists.")
+def import_model(source, output, force) -> None:
+    """Write the spec of an existing Keras model.
+
+    SOURCE is a .keras file or a model.to_json() file (read without TensorFlow), or a
+    Python file defining build_model() or a module-level model (run in a subprocess).
+    """
+    text, _ = _import(source)
+    if output is None or output == "-":
+        click.echo(text, nl=False)
+        return
+    write_files({Path(output): text}, force)
+    click.echo(f"wrote {output}", err=True)
+
+
+@cli.command()
+@click.argument("source")
+@click.option(
+    "--to", "style", type=click.Choice(list(STYLES)), required=True, help="The style to write."
+)
+@click.option("-o", "--output", metavar="PATH", help="File to write ('-' or none: stdout).")
+@click.option("--force", is_flag=True, help="Overwrite a file that already exists.")
+@click.option("--imports", type=click.Choice(IMPORT_FLAVOURS), default="keras", show_default=True)
+def convert(source, style, output, force, imports) -> None:
+    """Rewrite an existing Keras model (.keras, .json or .py) in another style."""
+    _, graph = _import(source)
+    code = generate(graph, style, imports)
+    if output is None or output == "-":
+        click.echo(code, nl=False)
+        return
+    write_files({Path(output): code}, force)
+    click.echo(f"wrote {output}", err=True)
+
+
+def _import(source: str) -> tuple[str, ModelGraph]:
+    from .importer import read_config, spec_from_config
+
+    text = spec_from_config(read_config(source))
+    try:
+        return text, load(text, source)
+    except SpecError as error:  # the importer wrote a spec modelgen refuses: a modelgen bug
+        raise UsageError(
+            f"{source}: the imported spec does not load, a modelgen bug:\n{error.format()}"
+        ) from None
+
+
 @cli.command(name="layers")
 @click.argument("layer", required=False)
 def list_layers(layer: str | None) -> None:

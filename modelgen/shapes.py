@@ -50,14 +50,14 @@ def infer_shapes(graph: ModelGraph) -> ModelGraph:
             diagnostics.append(_diagnostic(node, error))
             facts.append(None)
             continue
-        weights = _as_declared(call, weights)
+        weights = as_declared(call, weights)
         facts.append(NodeFacts(tuple(shape), tuple(weights)))
     if diagnostics:
         raise SpecError(graph.spec.filename, graph.spec.source, diagnostics)
     return dataclasses.replace(graph, facts=tuple(facts))  # type: ignore[arg-type]
 
 
-def _as_declared(call: Call, weights: list[Weight]) -> list[Weight]:
+def as_declared(call: Call, weights: list[Weight]) -> list[Weight]:
     """Apply the layer's own `trainable=` and `dtype=` to the weights its rule gives."""
     itemsize = DTYPE_ITEMSIZE.get(str(call.args.get("dtype")))
     frozen = call.args.get("trainable") is False

@@ -49,6 +49,16 @@ class Margins(ArgType):
             f"{'x'.join(['1'] * self.rank)}, or {self.rank} (before, after) pairs such as ({pairs})"
         )
 
+    def canonical(self, value: PyValue) -> PyValue:
+        """Every form as Keras saves it: a (before, after) pair per axis (1D: one pair)."""
+        if isinstance(value, int):
+            pairs = ((value, value),) * self.rank
+        elif self.rank == 1:
+            pairs = (tuple(value),)  # type: ignore[arg-type]
+        else:
+            pairs = tuple((v, v) if isinstance(v, int) else tuple(v) for v in value)  # type: ignore[union-attr, arg-type]
+        return pairs[0] if self.rank == 1 else pairs
+
     def coerce(self, value: Value) -> PyValue:
         if _natural(value):
             return value.data  # type: ignore[return-value]

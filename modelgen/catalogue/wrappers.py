@@ -40,9 +40,9 @@ def wrapped(call: Call, *inputs: Shape) -> Call:
 
 def wrapped_weights(inner: Call) -> list[Weight]:
     """The wrapped layer's weights, with its own dtype= and trainable= applied."""
-    from ..shapes import _as_declared  # shapes imports the catalogue: import when used
+    from ..shapes import as_declared  # shapes imports the catalogue: import it when used
 
-    return _as_declared(inner, inner.entry.param_rule(inner))
+    return as_declared(inner, inner.entry.param_rule(inner))
 
 
 # -------------------------------------------------------------------------- Bidirectional

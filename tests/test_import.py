@@ -1,0 +1,228 @@
+"""Import: Keras model configs back to specs, proven by round trips through Keras.
+
+spec -> code -> built model -> to_json -> import -> spec': spec' must describe
+the same model as spec (`importer.canonical`: Keras' layer order and names,
+every argument with its default filled in, sources by position).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+from hypothesis import HealthCheck, given, reject, settings
+
+from modelgen.errors import SpecError
+from modelgen.generate import generate, generate_all, load
+from modelgen.importer import canonical, spec_from_config
+
+from .catalogue_cases import ACCEPTED
+from .goldens import EXAMPLES, example_specs
+from .random_specs import specs
+from .test_no_tensorflow import BLOCK_AND_RUN
+
+MODELGEN = shutil.which("modelgen")
+
+# Specs whose import is the same model written another way, which `canonical` cannot
+# see without shapes: Keras saves these settings resolved, or not at all.
+EQUIVALENT_FORMS = {
+    "input 8x6 | groupnormalization -1": "groups=-1 is saved as the channel count, 6",
+    "q: input 3x6x8 | v: input 4x5x8 | multiheadattention 2 4 attention_axes=(1, 2) <- q, v": "the default axes, written out",
+    "q: input 3x6x8 | v: input 3x5x8 | multiheadattention 2 4 attention_axes=-2 <- q, v": "-2 is saved as 2",
+    "input 10x8 | simplernn 5 dropout=0.2 recurrent_dropout=0.1 seed=3": "Keras does not save a SimpleRNN's seed",
+}
+
+
+def round_trip(spec: str, verify, style: str = "functional") -> tuple[tuple, tuple, str]:
+    import keras
+
+    keras.backend.clear_session()
+    graph = load(spec, "case.mg")
+    model = verify.build(generate(graph, style), style)
+    text = spec_from_config(json.loads(model.to_json()))
+    return canonical(graph), canonical(load(text, "imported.mg")), text
+
+
+@pytest.mark.parametrize("family,spec", ACCEPTED, ids=[f"{f}:{s}" for f, s in ACCEPTED])
+def test_every_catalogue_case_round_trips(family, spec, verify):
+    original, imported, text = round_trip(spec, verify)
+    if spec in EQUIVALENT_FORMS:
+        return  # the imported spec loads (round_trip loaded it); see EQUIVALENT_FORMS
+    assert imported == original, text
+
+
+@pytest.mark.parametrize("spec", example_specs(), ids=lambda p: p.stem)
+def test_every_example_round_trips_from_each_style_keras_can_save(spec, verify):
+    graph = load(spec.read_text(), spec.name)
+    for result in generate_all(graph):
+        if result.code is None or result.style == "subclass":
+            continue  # a subclassed model's config has no graph: see the .py tests
+        import keras
+
+        keras.backend.clear_session()
+        model = verify.build(result.code, result.style)
+        text = spec_from_config(json.loads(model.to_json()))
+        assert canonical(load(text, "imported.mg")) == canonical(graph), (result.style, text)
+
+
+def test_imported_specs_are_readable():
+    """Labels only where needed or named, defaults left out, chains implicit."""
+    from modelgen import verify
+
+    model = verify.build(
+        generate(load((EXAMPLES / "small_cnn.mg").read_text(), "small_cnn.mg"), "sequential")
+    )
+    assert spec_from_config(json.loads(model.to_json())) == (
+        "model small_cnn\n"
+        "input 32x32x3\n"
+        "conv2d 16 3x3 relu padding=same\n"
+        "maxpooling2d\n"
+        "conv2d 32 3x3 relu kernel_initializer=he_normal\n"
+        "batchnormalization\n"
+        "flatten\n"
+        "dropout 0.25\n"
+        "logits: dense 10\n"
+        "probs: activation softmax\n"
+    )
+
+
+def test_keras_and_json_files_import_without_tensorflow(tmp_path, verify):
+    model = verify.build(
+        generate(load((EXAMPLES / "two_towers.mg").read_text(), "t.mg"), "functional")
+    )
+    model.save(tmp_path / "two_towers.keras")
+    (tmp_path / "two_towers.json").write_text(model.to_json())
+    for name in ("two_towers.keras", "two_towers.json"):
+        result = subprocess.run(
+            [sys.executable, "-c", BLOCK_AND_RUN, "import", str(tmp_path / name)],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert canonical(load(result.stdout, name)) == canonical(
+            load((EXAMPLES / "two_towers.mg").read_text(), "t.mg")
+        )
+
+
+def test_convert_turns_the_tutorials_sequential_mlp_into_a_subclass():
+    result = subprocess.run(
+        [MODELGEN, "convert", str(EXAMPLES / "mnist_mlp_sequential.py"), "--to", "subclass"],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    golden = (EXAMPLES / "mnist_mlp_subclass.py").read_text()
+    assert result.stdout == golden.replace("from mnist_mlp.mg.", "from mnist_mlp_sequential.py.")
+
+
+def test_a_subclassed_model_in_python_imports_through_its_call(tmp_path):
+    result = subprocess.run(
+        [MODELGEN, "import", str(EXAMPLES / "two_towers_subclass.py"), "-o", str(tmp_path / "t.mg")],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    imported = load((tmp_path / "t.mg").read_text(), "t.mg")
+    assert [n.entry.keyword for n in imported.nodes] == [
+        "Input",
+        "Input",
+        "Dense",
+        "Dense",
+        "Concatenate",
+        "Dense",
+        "Dense",
+    ]
+    assert len(imported.outputs) == 2
+
+
+@pytest.mark.parametrize(
+    "build,message",
+    [
+        (
+            "i = keras.Input((4,)); m = keras.Model(i, layers.Lambda(lambda t: t * 2)(i))",
+            "layer 'lambda' (Lambda) is a Lambda",
+        ),
+        (
+            "j = keras.Input((4,)); m = keras.Model(j, keras.Sequential([layers.Dense(3)], name='inner')(j))",
+            "layer 'inner' (Sequential) is a nested model",
+        ),
+        (
+            "d = layers.Dense(4); k = keras.Input((4,)); m = keras.Model(k, d(d(k)))",
+            "a shared layer",
+        ),
+    ],
+)
+def test_what_the_dsl_cannot_write_is_refused_naming_the_layer(build, message, tmp_path, verify):
+    import keras
+    from keras import layers
+
+    scope = {"keras": keras, "layers": layers}
+    exec(build, scope)  # noqa: S102
+    path = tmp_path / "model.json"
+    path.write_text(scope["m"].to_json())
+    result = subprocess.run([MODELGEN, "import", str(path)], capture_output=True, text=True)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert message in result.stderr
+
+
+def test_a_custom_layer_is_refused_naming_its_class(tmp_path):
+    config = {
+        "class_name": "Functional",
+        "config": {
+            "name": "m",
+            "layers": [
+                {
+                    "class_name": "InputLayer",
+                    "name": "x",
+                    "config": {"batch_shape": [None, 4], "name": "x"},
+                    "inbound_nodes": [],
+                },
+                {
+                    "class_name": "LayerScale",
+                    "registered_name": "convnext>LayerScale",
+                    "name": "scale",
+                    "config": {"name": "scale"},
+                    "inbound_nodes": [
+                        {
+                            "args": [
+                                {
+                                    "class_name": "__keras_tensor__",
+                                    "config": {"shape": [None, 4], "keras_history": ["x", 0, 0]},
+                                }
+                            ],
+                            "kwargs": {},
+                        }
+                    ],
+                },
+            ],
+            "input_layers": [["x", 0, 0]],
+            "output_layers": [["scale", 0, 0]],
+        },
+    }
+    path = tmp_path / "custom.json"
+    path.write_text(json.dumps(config))
+    result = subprocess.run([MODELGEN, "import", str(path)], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert (
+        "layer 'scale' (LayerScale) is a custom layer (registered as convnext>LayerScale)"
+        in result.stderr
+    )
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+    ],
+)
+@given(spec=specs())
+def test_random_specs_round_trip(spec, verify):
+    try:
+        load(spec, "case.mg")
+    except SpecError:
+        reject()
+    original, imported, text = round_trip(spec, verify)
+    assert imported == original, f"{spec}\n---\n{text}"
