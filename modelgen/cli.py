@@ -192,10 +192,27 @@ def import_model(source, output, force) -> None:
 @click.option("-o", "--output", metavar="PATH", help="File to write ('-' or none: stdout).")
 @click.option("--force", is_flag=True, help="Overwrite a file that already exists.")
 @click.option("--imports", type=click.Choice(IMPORT_FLAVOURS), default="keras", show_default=True)
-def convert(source, style, output, force, imports) -> None:
+@click.option(
+    "--weights",
+    is_flag=True,
+    help="Also write the model's weights as PATH's .weights.h5, which build_model(weights=...) loads.",
+)
+def convert(source, style, output, force, imports, weights) -> None:
     """Rewrite an existing Keras model (.keras, .json or .py) in another style."""
     _, graph = _import(source)
-    code = generate(graph, style, imports)
+    code = generate(graph, style, imports, loads_weights=weights)
+    if weights:
+        if output is None or output == "-":
+            raise UsageError("--weights writes a .weights.h5 beside the code: give -o PATH")
+        from .transfer import save_converted_weights, weights_path
+
+        target = weights_path(Path(output))
+        if Path(output).exists() and not force:
+            raise UsageError(f"{output}: already exists (use --force to overwrite it)")
+        save_converted_weights(source, code, style, target, force)
+        write_files({Path(output): code}, force)
+        click.echo(f"wrote {output} and {target}", err=True)
+        return
     if output is None or output == "-":
         click.echo(code, nl=False)
         return

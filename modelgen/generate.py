@@ -28,13 +28,18 @@ def load(source: str, filename: str = "<expr>") -> ModelGraph:
     return graph
 
 
-def generate(graph: ModelGraph, style: str, imports: str = "keras") -> str:
-    """The formatted module for one style, or `SpecError` if the style cannot express it."""
+def generate(
+    graph: ModelGraph, style: str, imports: str = "keras", loads_weights: bool = False
+) -> str:
+    """The formatted module for one style, or `SpecError` if the style cannot express it.
+
+    `loads_weights`: `build_model(weights=None)` loads a `.weights.h5` file when given one.
+    """
     chosen = STYLES[style]
     refusal = chosen.refusal(graph)
     if refusal is not None:
         raise SpecError(graph.spec.filename, graph.spec.source, [refusal])
-    return format_code(render(graph, chosen.template, chosen.title, imports))
+    return format_code(render(graph, chosen.template, chosen.title, imports, loads_weights))
 
 
 @dataclass(frozen=True)

@@ -111,6 +111,7 @@ class _Layer:
     sources: list[str]
     registered_name: str | None = None
     input_shapes: list[tuple] | None = None
+    module: str = ""
 
 
 # Defaults Keras resolves from the inputs and saves resolved: (layer class, parameter)
@@ -276,6 +277,7 @@ def _graph(model: dict) -> tuple[str, list[_Layer], list[str], list[str]]:
                 sources,
                 raw.get("registered_name"),
                 _tensor_shapes(nodes[0]) if nodes else [],
+                raw.get("module") or "",
             )
         )
     return (
@@ -465,6 +467,11 @@ def _layer_words(layer: _Layer) -> list[str]:
 def _entry(layer: _Layer, where: str) -> LayerEntry:
     if layer.class_name in ("Sequential", "Functional", "Model"):
         raise ImportProblem(f"{where} is a nested model; the DSL cannot write nested models yet")
+    if layer.module.startswith("keras.src.ops"):
+        raise ImportProblem(
+            f"{where} is a Keras operation ({layer.module}), such as `x + 3` on a tensor, "
+            "not a layer; the DSL writes layers only"
+        )
     if layer.class_name == "Lambda":
         raise ImportProblem(
             f"{where} is a Lambda, which runs arbitrary Python the DSL cannot write"

@@ -226,3 +226,47 @@ def test_random_specs_round_trip(spec, verify):
         reject()
     original, imported, text = round_trip(spec, verify)
     assert imported == original, f"{spec}\n---\n{text}"
+
+
+@pytest.mark.parametrize("style", ["subclass", "functional", "sequential"])
+def test_convert_with_weights_predicts_what_the_trained_original_did(style, tmp_path, verify):
+    import keras
+    import numpy as np
+    from keras import layers
+
+    keras.backend.clear_session()
+    model = keras.Sequential(
+        [
+            keras.Input((6,)),
+            layers.Dense(8, activation="relu"),
+            layers.BatchNormalization(),
+            layers.Dense(2, activation="softmax"),
+        ]
+    )
+    model.compile("adam", "sparse_categorical_crossentropy")
+    rng = np.random.default_rng(0)
+    data = rng.normal(size=(64, 6)).astype("float32")
+    model.fit(data, rng.integers(0, 2, 64), epochs=2, verbose=0)  # trained: not the initial weights
+    model.save(tmp_path / "tiny.keras")
+    code_path = tmp_path / f"tiny_{style}.py"
+    result = subprocess.run(
+        [MODELGEN, "convert", str(tmp_path / "tiny.keras"), "--to", style, "--weights", "-o", str(code_path)],
+        capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    weights = tmp_path / f"tiny_{style}.weights.h5"
+    assert weights.exists()
+    namespace: dict = {"__name__": "converted"}
+    exec(compile(code_path.read_text(), str(code_path), "exec"), namespace)  # noqa: S102
+    converted = namespace["build_model"](weights=str(weights))
+    np.testing.assert_allclose(
+        converted(data, training=False), model(data, training=False), rtol=1e-6, atol=1e-7
+    )
+
+
+def test_convert_weights_needs_an_output_path_and_a_model_with_weights(tmp_path):
+    no_output = subprocess.run(
+        [MODELGEN, "convert", str(EXAMPLES / "mnist_mlp_sequential.py"), "--to", "subclass", "--weights"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert no_output.returncode == 2 and "give -o PATH" in no_output.stderr
