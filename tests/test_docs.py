@@ -56,3 +56,9 @@ def test_readme_check_output_is_what_check_prints(verify):
         .splitlines()[1:]
     )
     assert shown == table
+
+
+def test_readme_shows_what_convert_prints():
+    golden = (EXAMPLES / "mnist_mlp_subclass.py").read_text()
+    converted = golden.replace("from mnist_mlp.mg.", "from mnist_mlp_sequential.py.")
+    assert f"```python\n{converted}```" in README
