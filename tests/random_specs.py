@@ -85,6 +85,21 @@ def step(draw, rank: int) -> tuple[str, int]:
     return _pick(draw, options)
 
 
+def keras_backed(examples: int):
+    """Hypothesis settings for a property that builds each example in Keras."""
+    from hypothesis import HealthCheck, settings
+
+    return settings(
+        max_examples=examples,
+        deadline=None,  # a Keras build takes what it takes
+        suppress_health_check=[
+            HealthCheck.function_scoped_fixture,
+            HealthCheck.too_slow,
+            HealthCheck.filter_too_much,
+        ],
+    )
+
+
 MERGES = ["add", "multiply", "maximum", "minimum", "average", "subtract", "concatenate"]
 
 

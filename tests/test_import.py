@@ -13,7 +13,7 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import given, reject
 
 from modelgen.errors import SpecError
 from modelgen.generate import generate, generate_all, load
@@ -21,7 +21,7 @@ from modelgen.importer import canonical, spec_from_config
 
 from .catalogue_cases import ACCEPTED
 from .goldens import EXAMPLES, example_specs
-from .random_specs import specs
+from .random_specs import keras_backed, specs
 from .test_no_tensorflow import BLOCK_AND_RUN
 
 MODELGEN = shutil.which("modelgen")
@@ -209,15 +209,7 @@ def test_a_custom_layer_is_refused_naming_its_class(tmp_path):
     )
 
 
-@settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.filter_too_much,
-    ],
-)
+@keras_backed(40)
 @given(spec=specs())
 def test_random_specs_round_trip(spec, verify):
     try:

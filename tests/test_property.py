@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import given, reject
 
 from modelgen.errors import SpecError
 from modelgen.generate import load
 
-from .random_specs import specs
+from .random_specs import keras_backed, specs
 from .test_catalogue_keras import _keras, _static
 
 
@@ -19,15 +19,7 @@ def check_against_keras(spec: str, verify) -> None:
     assert _static(spec) == _keras(spec, verify), spec
 
 
-@settings(
-    max_examples=200,
-    deadline=None,
-    suppress_health_check=[
-        HealthCheck.function_scoped_fixture,
-        HealthCheck.too_slow,
-        HealthCheck.filter_too_much,
-    ],
-)
+@keras_backed(200)
 @given(spec=specs())
 def test_static_summary_equals_keras_for_random_specs(spec, verify):
     check_against_keras(spec, verify)
