@@ -296,6 +296,65 @@ def _describe(word: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+@cli.command()
+@spec_argument
+@expression_option
+@click.option(
+    "-o",
+    "--output",
+    metavar="PATH",
+    help="model.svg, model.png or model.dot ('-' or none: the dot text to stdout).",
+)
+@click.option("--force", is_flag=True, help="Overwrite a file that already exists.")
+def plot(spec, expression, output, force) -> None:
+    """Draw SPEC's layer graph, without TensorFlow.
+
+    Each layer is a box with its type, name, output shape and parameter count.
+    .svg and .png are drawn by Graphviz's dot program; .dot needs no Graphviz.
+    """
+    from .plot import format_of
+    from .plot import plot as draw
+
+    to_stdout = output is None or output == "-"
+    image_format = "dot" if to_stdout else format_of(Path(output))  # before reading the spec
+    _emit(draw(_read_spec(spec, expression), image_format), output, force)
+
+
+@cli.command()
+@spec_argument
+@expression_option
+@click.option(
+    "-f",
+    "--format",
+    "page_format",
+    type=click.Choice(["md", "ipynb", "html"]),
+    default="md",
+    show_default=True,
+    help="A Markdown page, a Jupyter notebook, or one self-contained HTML page.",
+)
+@click.option("-o", "--output", metavar="PATH", help="File to write ('-' or none: stdout).")
+@click.option("--force", is_flag=True, help="Overwrite a file that already exists.")
+@click.option("--imports", type=click.Choice(IMPORT_FLAVOURS), default="keras", show_default=True)
+def compare(spec, expression, page_format, output, force, imports) -> None:
+    """Show every style of SPEC side by side, with its summary and a diagram.
+
+    A style that cannot express the model says why. html and ipynb draw the
+    diagram with Graphviz's dot program; md gives the dot text.
+    """
+    from .compare import compare as page
+
+    _emit(page(_read_spec(spec, expression), page_format, imports), output, force)
+
+
+def _emit(content: str | bytes, output: str | None, force: bool) -> None:
+    """Text to stdout without -o (or with -o -); else the file, written whole or not at all."""
+    if output is None or output == "-":
+        click.echo(content, nl=False)
+        return
+    write_files({Path(output): content}, force)
+    click.echo(f"wrote {output}", err=True)
+
+
 def main() -> None:
     try:
         cli(standalone_mode=False)

@@ -178,16 +178,34 @@ class Summary:
     def json(self) -> str:
         return json.dumps(self.as_dict(), indent=2) + "\n"
 
-    def table(self) -> str:
+    def header(self) -> list[str]:
+        """The table's column titles; "Connected to" only for a graph, as Keras prints it."""
         header = ["Layer (type)", "Output Shape", "Param #"]
         if not self.chain_like:
             header.append("Connected to")
+        return header
+
+    def cells(self) -> list[list[str]]:
+        """Each row's cells as Keras prints them, under `header()`."""
         rows = []
         for r in self.rows:
-            cells = [f"{r.name} ({r.layer_class})", _shape(r.output_shape), f"{r.params:,}"]
+            cells = [f"{r.name} ({r.layer_class})", shape_text(r.output_shape), f"{r.params:,}"]
             if not self.chain_like:
                 cells.append(", ".join(r.connected_to) or "-")
             rows.append(cells)
+        return rows
+
+    def totals(self) -> list[str]:
+        """The three lines under the table: total, trainable and non-trainable counts and sizes."""
+        total_bytes = self.trainable_bytes + self.non_trainable_bytes
+        return [
+            f"Total params: {self.total:,} ({memory(total_bytes)})",
+            f"Trainable params: {self.trainable:,} ({memory(self.trainable_bytes)})",
+            f"Non-trainable params: {self.non_trainable:,} ({memory(self.non_trainable_bytes)})",
+        ]
+
+    def table(self) -> str:
+        header, rows = self.header(), self.cells()
         widths = [max(len(c[i]) for c in [header, *rows]) + 2 for i in range(len(header))]
 
         def line(left: str, fill: str, middle: str, right: str) -> str:
@@ -208,16 +226,12 @@ class Summary:
                 out.append(line("├", "─", "┼", "┤"))
             out.append(cells_line(cells, "│"))
         out.append(line("└", "─", "┴", "┘"))
-        total_bytes = self.trainable_bytes + self.non_trainable_bytes
-        out.append(f" Total params: {self.total:,} ({memory(total_bytes)})")
-        out.append(f" Trainable params: {self.trainable:,} ({memory(self.trainable_bytes)})")
-        out.append(
-            f" Non-trainable params: {self.non_trainable:,} ({memory(self.non_trainable_bytes)})"
-        )
+        out.extend(f" {total}" for total in self.totals())
         return "\n".join(out) + "\n"
 
 
-def _shape(shape: tuple[int | None, ...]) -> str:
+def shape_text(shape: tuple[int | None, ...]) -> str:
+    """A shape as Keras prints it: `(None, 784)`, and `(None,)` for rank one."""
     inner = ", ".join("None" if d is None else str(d) for d in shape)
     return f"({inner},)" if len(shape) == 1 else f"({inner})"
 

@@ -2,7 +2,8 @@
 
 Each file is written to a temporary file beside its target and renamed over it,
 so a reader never sees half a file, and an error or Ctrl-C leaves nothing behind.
-Existing files are only replaced with `force`.
+Existing files are only replaced with `force`. Text is written as UTF-8 with its `\n`
+line endings kept; bytes (a rendered image) as they are.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from pathlib import Path
 from .errors import UsageError
 
 
-def write_files(files: dict[Path, str], force: bool = False) -> None:
+def write_files(files: dict[Path, str | bytes], force: bool = False) -> None:
     """Write every file or none of them."""
     for path in files:
         if path.exists() and path.is_dir():
@@ -25,8 +26,8 @@ def write_files(files: dict[Path, str], force: bool = False) -> None:
             raise UsageError(f"{path}: the folder {path.parent} does not exist")
     staged: list[tuple[str, Path]] = []
     try:
-        for path, text in files.items():
-            staged.append((_stage(path, text), path))
+        for path, content in files.items():
+            staged.append((_stage(path, content), path))
         for temporary, path in staged:
             os.replace(temporary, path)
     except OSError as error:
@@ -37,13 +38,15 @@ def write_files(files: dict[Path, str], force: bool = False) -> None:
                 os.unlink(temporary)
 
 
-def _stage(path: Path, text: str) -> str:
+def _stage(path: Path, content: str | bytes) -> str:
     descriptor, temporary = tempfile.mkstemp(
         prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
     )
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        # Text as UTF-8 bytes: the same as a text file with newline="\n" on every system.
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
         os.chmod(temporary, 0o666 & ~_umask())
     except BaseException:
         os.unlink(temporary)

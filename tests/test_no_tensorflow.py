@@ -49,3 +49,23 @@ def test_check_without_tensorflow_says_how_to_install_it():
     assert "exit 2" in result.stdout
     assert "pip install 'modelgen[verify]'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_plot_and_compare_without_tensorflow(tmp_path):
+    spec = str(EXAMPLES / "two_towers.mg")
+    for command, output in [
+        ("plot", "model.svg"),
+        ("plot", "model.png"),
+        ("plot", "model.dot"),
+        ("compare", "page.md"),
+        ("compare", "page.html"),
+        ("compare", "page.ipynb"),
+    ]:
+        target = tmp_path / output
+        formats = ["--format", target.suffix[1:]] if command == "compare" else []
+        result = subprocess.run(
+            [sys.executable, "-c", BLOCK_AND_RUN, command, spec, *formats, "-o", str(target)],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert target.stat().st_size > 1000, output

@@ -28,6 +28,8 @@ def test_wheel_contains_templates_and_grammar(wheel):
     for template in ("functional", "sequential", "sequential_list", "subclass", "_module"):
         assert f"modelgen/templates/{template}.py.j2" in names
     assert "modelgen/grammar.lark" in names
+    for page in ("page.md.j2", "page.html.j2", "_parts.md.j2"):
+        assert f"modelgen/templates/compare/{page}" in names
 
 
 def test_installed_wheel_generates_from_any_directory(wheel, tmp_path):
@@ -50,3 +52,9 @@ def test_installed_wheel_generates_from_any_directory(wheel, tmp_path):
     for style in ("sequential", "sequential_list", "functional", "subclass"):
         name = f"mnist_mlp_{style}.py"
         assert (elsewhere / "out" / name).read_text() == (EXAMPLES / name).read_text()
+    page = subprocess.run(
+        [str(env_dir / "bin" / "modelgen"), "compare", "mnist_mlp.mg", "--format", "md"],
+        cwd=elsewhere, capture_output=True, text=True,
+    )  # fmt: skip
+    assert page.returncode == 0, page.stderr  # the compare templates ship in the wheel
+    assert "## functional: the functional API" in page.stdout

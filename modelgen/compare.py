@@ -1,0 +1,223 @@
+"""Compare: `ir.ModelGraph` -> one page showing every style of the model side by side.
+
+The page holds the spec, its summary (as `modelgen summary` computes it), a diagram
+(`modelgen.plot`) and the code of each style; a style that cannot express the model
+shows the note `new --style all` prints instead. Three formats:
+
+* `md`: Markdown with fenced code blocks, the diagram as Graphviz dot source;
+* `html`: one self-contained page (no network fetches): code highlighted by pygments
+  with its CSS inlined, the diagram inline as SVG;
+* `ipynb`: a Jupyter notebook with a code cell per style that builds the model and
+  prints its summary, and a last cell asserting that every style has the same
+  parameter count.
+
+Python prepares a `Page` view; the templates in `templates/compare/` only place it.
+html and ipynb draw the diagram with Graphviz's `dot`; md needs no Graphviz. No
+TensorFlow: the notebook imports Keras only when it runs.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import functools
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from . import plot
+from .errors import format_diagnostics
+from .formatting import format_code
+from .generate import Generated, generate_all
+from .ir import ModelGraph
+from .styles import STYLES
+from .summary import Summary, summarize
+from .templating import environment
+
+if TYPE_CHECKING:
+    import jinja2
+
+# Every generated module ends so; a notebook cell leaves it out and builds the model itself.
+MAIN_BLOCK = '\n\nif __name__ == "__main__":\n    build_model().summary()\n'
+
+
+@dataclass(frozen=True)
+class Pane:
+    """One style: its code, or the note saying why it cannot express the model."""
+
+    style: str  # as given to --style
+    title: str  # `the functional API`
+    variable: str  # the notebook variable holding this style's model
+    code: str | None
+    skipped: str | None  # the positioned note, with the source line and a caret
+    fence: str  # a Markdown fence longer than any run of backticks in the code
+    highlighted: str = ""  # the code as pygments HTML (html only)
+
+
+@dataclass(frozen=True)
+class Page:
+    model_name: str
+    headline: str
+    spec_name: str
+    spec_source: str
+    spec_fence: str
+    summary_header: tuple[str, ...]
+    summary_numeric: tuple[bool, ...]  # which columns hold numbers, to align right
+    summary_rows: tuple[tuple[str, ...], ...]
+    summary_totals: tuple[str, ...]
+    total_params: int
+    total_params_text: str  # `266,610`
+    panes: tuple[Pane, ...]
+    diagram: str  # dot source (md), inline SVG (html); empty for ipynb, which attaches a PNG
+    diagram_fence: str = "```"
+    highlight_css: str = ""  # pygments' rules for `highlighted` (html only)
+
+
+def fence(text: str) -> str:
+    """Backticks enough to fence `text` in Markdown: three, or one more than its longest run."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _pane(graph: ModelGraph, generated: Generated) -> Pane:
+    style = STYLES[generated.style]
+    skipped = None
+    if generated.skipped is not None:
+        spec_name = Path(graph.spec.filename).name  # the page names the spec so, not its path
+        skipped = format_diagnostics(spec_name, graph.spec.source, [generated.skipped])
+    return Pane(
+        style=style.name,
+        title=style.title,
+        variable=f"{style.file_suffix}_model",
+        code=generated.code,
+        skipped=skipped,
+        fence=fence((generated.code or "") + (skipped or "")),
+    )
+
+
+def _markdown_cell(text: str) -> str:
+    """A Markdown table cell shown as written: a `|` in a layer name cannot split the row,
+    and `<b>` or `*x*` cannot become markup. `_` inside words and `[0][0]` without a link
+    definition stay as they are, so the common names read plainly."""
+    return re.sub(r"([\\`*|<>&])", r"\\\1", text)
+
+
+def page(graph: ModelGraph, imports: str = "keras", markdown: bool = False) -> Page:
+    """The view every format starts from; `markdown` escapes the summary cells for a table."""
+    summary: Summary = summarize(graph)
+    cell = _markdown_cell if markdown else str
+    panes = tuple(_pane(graph, g) for g in generate_all(graph, imports))
+    return Page(
+        model_name=graph.name,
+        headline="every Keras style side by side",
+        spec_name=Path(graph.spec.filename).name,
+        spec_source=graph.spec.source.rstrip("\n"),
+        spec_fence=fence(graph.spec.source),
+        summary_header=tuple(cell(c) for c in summary.header()),
+        summary_numeric=tuple(c == "Param #" for c in summary.header()),
+        summary_rows=tuple(tuple(cell(c) for c in row) for row in summary.cells()),
+        summary_totals=tuple(summary.totals()),
+        total_params=summary.total,
+        total_params_text=f"{summary.total:,}",
+        panes=panes,
+        diagram="",
+    )
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    return environment("compare")
+
+
+def markdown(graph: ModelGraph, imports: str = "keras") -> str:
+    """The Markdown page: ready to paste into a blog post or a README."""
+    source = plot.dot_source(graph)
+    view = dataclasses.replace(
+        page(graph, imports, markdown=True), diagram=source, diagram_fence=fence(source)
+    )
+    return _environment().get_template("page.md.j2").render(view=view)
+
+
+def html(graph: ModelGraph, imports: str = "keras") -> str:
+    """The self-contained HTML page; needs Graphviz's `dot` for the diagram."""
+    from markupsafe import Markup
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import PythonLexer
+
+    formatter = HtmlFormatter(style="friendly", cssclass="highlight")
+    view = page(graph, imports)
+    panes = tuple(
+        dataclasses.replace(
+            pane, highlighted=Markup(highlight(pane.code, PythonLexer(), formatter))
+        )
+        if pane.code is not None
+        else pane
+        for pane in view.panes
+    )
+    view = dataclasses.replace(
+        view,
+        panes=panes,
+        diagram=Markup(plot.inline_svg(graph)),  # Graphviz escapes every label it writes
+        highlight_css=Markup(formatter.get_style_defs(".highlight")),
+    )
+    return _environment().get_template("page.html.j2").render(view=view)
+
+
+def notebook(graph: ModelGraph, imports: str = "keras") -> str:
+    """The Jupyter notebook, as nbformat JSON; needs Graphviz's `dot` for the diagram."""
+    import nbformat
+    from nbformat import v4
+
+    view = page(graph, imports, markdown=True)
+    parts: Any = _environment().get_template("_parts.md.j2").module  # its macros
+    diagram_png = base64.b64encode(plot.render(graph, "png")).decode("ascii")
+    cells = [
+        v4.new_markdown_cell(
+            (parts.introduction(view) + parts.attached_diagram()).strip(),
+            attachments={"diagram.png": {"image/png": diagram_png}},
+        )
+    ]
+    for pane in view.panes:
+        cells.append(v4.new_markdown_cell(parts.style_heading(pane).strip()))
+        if pane.code is not None:
+            cells.append(v4.new_code_cell(_notebook_code(pane.code, pane.variable)))
+    built = [pane for pane in view.panes if pane.code is not None]
+    cells.append(v4.new_markdown_cell(parts.check_heading(view).strip()))
+    cells.append(v4.new_code_cell(_check_code(built, view.total_params)))
+    for number, cell in enumerate(cells):
+        cell["id"] = f"cell-{number}"  # not nbformat's random ids: the same spec, the same bytes
+    document = v4.new_notebook(
+        cells=cells,
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+        },
+    )
+    nbformat.validate(document)
+    return nbformat.writes(document) + "\n"
+
+
+def _notebook_code(code: str, variable: str) -> str:
+    """A style's module without its `__main__` block, then building the model and its summary."""
+    body = code.removesuffix(MAIN_BLOCK)
+    assert body != code, "a generated module no longer ends with its __main__ block"
+    return f"{body}\n\n{variable} = build_model()\n{variable}.summary()"
+
+
+def _check_code(panes: list[Pane], total: int) -> str:
+    """The last cell: every style's model has the parameter count modelgen computed."""
+    counts = ", ".join(f"{json.dumps(p.style)}: {p.variable}.count_params()" for p in panes)
+    code = f"params = {{{counts}}}\nprint(params)\nassert set(params.values()) == {{{total}}}, params\n"
+    return format_code(code).rstrip("\n")
+
+
+RENDERERS = {"md": markdown, "ipynb": notebook, "html": html}
+PAGE_FORMATS = tuple(RENDERERS)  # what `compare --format` offers
+
+
+def compare(graph: ModelGraph, page_format: str, imports: str = "keras") -> str:
+    """The page in `page_format` (one of `PAGE_FORMATS`)."""
+    return RENDERERS[page_format](graph, imports)

@@ -1,0 +1,349 @@
+"""`modelgen compare`: every style side by side as Markdown, a notebook run on a real
+kernel, and an HTML page rendered in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+
+import pytest
+
+from modelgen import compare, plot
+from modelgen.generate import load
+from modelgen.summary import summarize
+
+from .goldens import EXAMPLES
+from .test_cli import assert_user_error, run
+from .test_plot import TOWERS_BOXES, assert_says_how_to_install_dot, run_without_dot
+
+MLP = EXAMPLES / "mnist_mlp.mg"
+TOWERS = EXAMPLES / "two_towers.mg"
+ALL_STYLES = ["sequential", "sequential-list", "functional", "subclass"]
+
+
+def example(spec):
+    return load(spec.read_text(encoding="utf-8"), spec.name)
+
+
+def golden(name: str, style: str) -> str:
+    return (EXAMPLES / f"{name}_{style.replace('-', '_')}.py").read_text(encoding="utf-8")
+
+
+def python_blocks(markdown: str) -> list[str]:
+    return re.findall(r"^```python\n(.*?)^```$", markdown, re.S | re.M)
+
+
+# --------------------------------------------------------------------------- md
+
+
+def test_markdown_has_a_fenced_block_per_style():
+    page = run("compare", MLP, "--format", "md")
+    assert page.returncode == 0, page.stderr
+    text = page.stdout
+    assert python_blocks(text) == [golden("mnist_mlp", s) for s in ALL_STYLES]
+    headings = re.findall(r"^## (.*)$", text, re.M)
+    assert headings == [
+        "Summary",
+        "Diagram",
+        "sequential: a Sequential model built with .add",
+        "sequential-list: a Sequential model built from a list",
+        "functional: the functional API",
+        "subclass: a subclassed keras.Model",
+    ]
+    assert "| dense_1 (Dense) | (None, 100) | 30,100 |" in text
+    assert "- Total params: 266,610 (1.02 MB)" in text
+    (dot,) = re.findall(r"^```dot\n(.*?)^```$", text, re.S | re.M)
+    assert dot == plot.dot_source(example(MLP))
+
+
+def test_markdown_says_why_a_style_is_skipped():
+    text = compare.markdown(example(TOWERS))
+    assert python_blocks(text) == [golden("two_towers", s) for s in ("functional", "subclass")]
+    for style in ("sequential", "sequential-list"):
+        section = text.split(f"## {style}: ", 1)[1].split("\n## ", 1)[0]
+        assert "This style cannot express the model:" in section
+        assert "```python" not in section
+        note = re.search(r"```text\n(.*?)```", section, re.S).group(1)
+        assert note.splitlines() == [
+            f"two_towers.mg:4:1: note: skipped {style}: 'input_2' is a second input",
+            "    4 | input_2: input 10x28",
+            "      | ^^^^^^^^^^^^^^^^^^^^",
+        ]
+    assert "| Layer (type) | Output Shape | Param # | Connected to |" in text
+    assert "| concat (Concatenate) | (None, 10, 20) | 0 | input_1[0][0], hidden2[0][0] |" in text
+
+
+def test_markdown_keeps_odd_layer_names_as_text():
+    graph = load('input 3 | dense 2 name="a|<b>*x*" | dense 1', "<expr>")
+    row = next(line for line in compare.markdown(graph).splitlines() if "(Dense) |" in line)
+    assert row == "| a\\|\\<b\\>\\*x\\* (Dense) | (None, 2) | 8 |"
+
+
+def test_a_fence_is_longer_than_any_backticks_inside():
+    assert compare.fence("x = 1") == "```"
+    assert compare.fence('name="a````b"') == "`````"
+
+
+def test_markdown_to_a_file(tmp_path):
+    target = tmp_path / "page.md"
+    result = run("compare", TOWERS, "-o", target)  # md is the default
+    assert result.returncode == 0 and result.stderr == f"wrote {target}\n"
+    assert target.read_text() == compare.markdown(example(TOWERS))
+
+
+def test_cli_page_formats_are_the_library_formats():
+    from modelgen.cli import compare as command
+
+    (option,) = [p for p in command.params if p.name == "page_format"]
+    assert tuple(option.type.choices) == compare.PAGE_FORMATS
+
+
+# --------------------------------------------------------------------------- html
+
+
+class Elements(HTMLParser):
+    """Every element of a page: its tag, attributes, the text inside it, and the style pane
+    (`data-style`) it sits in."""
+
+    VOID = {"meta", "br", "link", "img", "input", "hr", "source", "wbr"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[dict] = []
+        self.open: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.handle_startendtag(tag, attrs)
+        if tag not in self.VOID:
+            self.open.append(self.elements[-1])
+
+    def handle_startendtag(self, tag, attrs):
+        pane = next(
+            (e["attrs"]["data-style"] for e in reversed(self.open) if "data-style" in e["attrs"]),
+            None,
+        )
+        self.elements.append({"tag": tag, "attrs": dict(attrs), "text": "", "pane": pane})
+
+    def handle_endtag(self, tag):
+        if any(e["tag"] == tag for e in self.open):
+            while self.open.pop()["tag"] != tag:
+                pass
+
+    def handle_data(self, data):
+        for element in self.open:
+            element["text"] += data
+
+
+def elements(page: str) -> list[dict]:
+    parser = Elements()
+    parser.feed(page)
+    return parser.elements
+
+
+@pytest.fixture(scope="module")
+def towers_html(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("html")
+    target = folder / "two_towers.html"
+    result = run("compare", TOWERS, "--format", "html", "-o", target)
+    assert result.returncode == 0, result.stderr
+    return target
+
+
+def dump_dom(page) -> str:
+    """The page as headless Chromium rendered it."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, "headless Chromium is needed: apt-get install chromium"
+    profile = page.parent / "chromium-profile"
+    result = subprocess.run(
+        [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+         "--no-first-run", "--disable-background-networking", "--disable-component-update",
+         "--disable-sync", f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_html_in_chromium_shows_every_pane_the_diagram_and_the_summary(towers_html):
+    dom = elements(dump_dom(towers_html))
+    panes = {e["attrs"]["data-style"]: e for e in dom if "data-style" in e["attrs"]}
+    assert list(panes) == ALL_STYLES
+    for style in ("functional", "subclass"):
+        (code,) = [e for e in dom if e["tag"] == "pre" and e["pane"] == style]
+        assert code["text"] == golden("two_towers", style)
+        assert any(e["tag"] == "span" and e["pane"] == style for e in dom)  # highlighted
+    for style in ("sequential", "sequential-list"):
+        assert "This style cannot express the model:" in panes[style]["text"]
+        assert f"skipped {style}: 'input_2' is a second input" in panes[style]["text"]
+    (svg,) = [e for e in dom if e["tag"] == "svg"]
+    nodes = {
+        e["text"].split()[0]: e["text"]  # a node's <title> comes first: the layer's name
+        for e in dom
+        if e["tag"] == "g" and e["attrs"].get("class") == "node"
+    }
+    assert set(nodes) == set(TOWERS_BOXES)
+    for name, facts in TOWERS_BOXES.items():
+        assert all(fact in nodes[name] for fact in facts), (name, nodes[name])
+    assert len([e for e in dom if e["tag"] == "g" and e["attrs"].get("class") == "edge"]) == 6
+    assert "two_towers: 3,942 params" in svg["text"]
+    cells = [e["text"] for e in dom if e["tag"] == "td"]
+    for row in summarize(example(TOWERS)).cells():
+        assert any(cells[i : i + len(row)] == row for i in range(len(cells))), row
+    assert "Total params: 3,942 (15.40 KB)" in [e["text"] for e in dom if e["tag"] == "li"]
+
+
+def test_html_code_is_highlighted_with_inlined_css(towers_html):
+    page = towers_html.read_text()
+    assert '<div class="highlight"><pre>' in page
+    assert '<span class="kn">import</span>' in page
+    assert ".highlight .kn {" in page  # pygments' rules, in the page's own <style>
+
+
+def test_html_fetches_nothing(towers_html):
+    page = towers_html.read_text()
+    for element in elements(page):
+        assert element["tag"] not in ("script", "link", "img", "iframe", "object", "embed")
+        for name, value in element["attrs"].items():
+            if name in ("xmlns", "xmlns:xlink"):
+                continue  # namespace names, never fetched
+            assert name not in ("src", "href", "xlink:href", "srcset", "action", "poster"), element
+            assert "//" not in (value or ""), element
+    addresses = re.findall(r"\S*https?://\S*", page)
+    assert all(a.startswith(("xmlns=", "xmlns:xlink=")) for a in addresses), addresses
+    assert "url(" not in page and "@import" not in page
+
+
+def test_html_needs_dot_and_says_how_to_install_it(tmp_path):
+    result = run_without_dot(tmp_path, "compare", TOWERS, "--format", "html", "-o", "page.html")
+    assert_says_how_to_install_dot(result)
+    assert not (tmp_path / "page.html").exists()
+    markdown = run_without_dot(tmp_path, "compare", TOWERS, "--format", "md")
+    assert markdown.returncode == 0, markdown.stderr  # md carries the dot text: no Graphviz needed
+    assert markdown.stdout == compare.markdown(example(TOWERS))
+
+
+# --------------------------------------------------------------------------- ipynb
+
+
+@pytest.fixture
+def kernel_name(tmp_path, monkeypatch):
+    """A kernelspec for this very interpreter, found through JUPYTER_PATH: no manual setup."""
+    from ipykernel.kernelspec import write_kernel_spec
+
+    name = "modelgen-test-python"
+    write_kernel_spec(tmp_path / "jupyter" / "kernels" / name)
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    return name
+
+
+def summary_text(cell) -> str:
+    """What a code cell printed, colours removed: Keras' summary comes as rich display data."""
+    parts = []
+    for output in cell.outputs:
+        if output.output_type == "stream" and output.name == "stdout":
+            parts.append(output.text)
+        elif output.output_type in ("display_data", "execute_result"):
+            parts.append(output.data.get("text/plain", ""))
+    return re.sub(r"\x1b\[[\d;]*m", "", "".join(parts))
+
+
+def test_notebook_runs_on_a_real_kernel_and_every_style_has_the_same_totals(tmp_path, kernel_name):
+    import nbformat
+    from nbclient import NotebookClient
+
+    target = tmp_path / "mnist_mlp.ipynb"
+    result = run("compare", MLP, "--format", "ipynb", "-o", target)
+    assert result.returncode == 0, result.stderr
+    notebook = nbformat.read(target, as_version=4)
+    nbformat.validate(notebook)
+    NotebookClient(
+        notebook, kernel_name=kernel_name, timeout=300, resources={"metadata": {"path": tmp_path}}
+    ).execute()
+    code_cells = [c for c in notebook.cells if c.cell_type == "code"]
+    assert not [o for c in code_cells for o in c.outputs if o.output_type == "error"]
+    totals = {}
+    for cell in code_cells[:-1]:
+        variable = re.search(r"^(\w+)_model = build_model\(\)$", cell.source, re.M).group(1)
+        assert cell.source.endswith(f"\n{variable}_model.summary()")
+        printed = summary_text(cell)
+        totals[variable] = re.findall(r"(Total|Trainable|Non-trainable) params: ([\d,]+)", printed)
+    assert list(totals) == ["sequential", "sequential_list", "functional", "subclass"]
+    assert all(t == [("Total", "266,610"), ("Trainable", "266,610"), ("Non-trainable", "0")]
+               for t in totals.values()), totals  # fmt: skip
+    checked = summary_text(code_cells[-1])
+    assert json.loads(checked.replace("'", '"')) == dict.fromkeys(ALL_STYLES, 266610)
+
+
+def test_notebook_cells_for_a_graph():
+    notebook = json.loads(compare.notebook(example(TOWERS)))
+    cells = notebook["cells"]
+    kinds = [c["cell_type"] for c in cells]
+    assert kinds == ["markdown", "markdown", "markdown", "markdown", "code", "markdown", "code",
+                     "markdown", "code"]  # fmt: skip
+    intro = "".join(cells[0]["source"])
+    assert "![The layers and their connections](attachment:diagram.png)" in intro
+    assert cells[0]["attachments"]["diagram.png"]["image/png"].startswith("iVBORw0KGgo")  # PNG
+    skipped = "".join(cells[1]["source"])
+    assert skipped.startswith("## sequential: ") and "'input_2' is a second input" in skipped
+    functional = "".join(cells[4]["source"])
+    assert functional == (
+        golden("two_towers", "functional").removesuffix(compare.MAIN_BLOCK)
+        + "\n\nfunctional_model = build_model()\nfunctional_model.summary()"
+    )
+    assert "".join(cells[-1]["source"]) == (
+        "params = {\n"
+        '    "functional": functional_model.count_params(),\n'
+        '    "subclass": subclass_model.count_params(),\n'
+        "}\n"
+        "print(params)\n"
+        "assert set(params.values()) == {3942}, params"
+    )
+
+
+def test_notebook_is_the_same_bytes_every_time(tmp_path):
+    first, second = tmp_path / "a.ipynb", tmp_path / "b.ipynb"
+    for target in (first, second):
+        assert run("compare", TOWERS, "-f", "ipynb", "-o", target).returncode == 0
+    assert first.read_bytes() == second.read_bytes()
+
+
+# --------------------------------------------------------------------------- errors
+
+
+@pytest.mark.parametrize("page_format", compare.PAGE_FORMATS)
+def test_bad_spec_is_positioned_and_writes_nothing(tmp_path, page_format):
+    spec = tmp_path / "bad.mg"
+    spec.write_text("input 28x28\nflatten\ndense 300 relu,\n")
+    result = run("compare", spec, "--format", page_format, "-o", tmp_path / "page")
+    assert_user_error(result, f"{spec}:3:15: error:", "unexpected ','")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.mg"]
+
+
+def test_never_overwrites_without_force(tmp_path):
+    target = tmp_path / "page.html"
+    target.write_text("mine\n")
+    refused = run("compare", MLP, "-f", "html", "-o", target)
+    assert refused.returncode == 2 and "already exists (use --force" in refused.stderr
+    assert target.read_text() == "mine\n"
+    assert run("compare", MLP, "-f", "html", "-o", target, "--force").returncode == 0
+    assert target.read_text().startswith("<!DOCTYPE html>")
+
+
+def test_unknown_format_is_a_usage_error():
+    result = run("compare", MLP, "--format", "pdf")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "'md'" in result.stderr and "'html'" in result.stderr
+
+
+def test_the_cli_starts_without_graphviz_nbformat_or_pygments():
+    code = (
+        "import sys, modelgen.cli\n"
+        "heavy = {'graphviz', 'nbformat', 'pygments', 'nbclient', 'jinja2'}\n"
+        "print(sorted(heavy & {m.split('.')[0] for m in sys.modules}))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.stdout == "[]\n", result.stderr

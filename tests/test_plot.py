@@ -1,0 +1,235 @@
+"""`modelgen plot`: the layer graph as Graphviz dot, SVG and PNG, drawn without TensorFlow."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ElementTree
+
+import pytest
+
+from modelgen import plot
+from modelgen.generate import load
+
+from .goldens import EXAMPLES
+from .test_cli import assert_user_error, run
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+# (type, name, output shape, parameters) of every box, as Keras' summary reports them.
+MLP_BOXES = {
+    "input_layer": ("InputLayer", "(None, 28, 28)", "0 params"),
+    "flatten": ("Flatten", "(None, 784)", "0 params"),
+    "dense": ("Dense", "(None, 300)", "235,500 params"),
+    "dense_1": ("Dense", "(None, 100)", "30,100 params"),
+    "dense_2": ("Dense", "(None, 10)", "1,010 params"),
+}
+MLP_ARROWS = {
+    ("input_layer", "flatten"),
+    ("flatten", "dense"),
+    ("dense", "dense_1"),
+    ("dense_1", "dense_2"),
+}
+TOWERS_BOXES = {
+    "input_1": ("InputLayer", "(None, 10, 10)", "0 params"),
+    "input_2": ("InputLayer", "(None, 10, 28)", "0 params"),
+    "hidden1": ("Dense", "(None, 10, 100)", "2,900 params"),
+    "hidden2": ("Dense", "(None, 10, 10)", "1,010 params"),
+    "concat": ("Concatenate", "(None, 10, 20)", "0 params"),
+    "output": ("Dense", "(None, 10, 1)", "21 params"),
+    "sum_output": ("Dense", "(None, 10, 1)", "11 params"),
+}
+TOWERS_ARROWS = {
+    ("input_2", "hidden1"),
+    ("hidden1", "hidden2"),
+    ("input_1", "concat"),
+    ("hidden2", "concat"),
+    ("concat", "output"),
+    ("hidden2", "sum_output"),
+}
+SKIP_BOXES = {
+    "inputs": ("InputLayer", "(None, 28, 28)", "0 params"),
+    "hidden": ("Dense", "(None, 28, 300)", "8,700 params"),
+    "hidden1": ("Dense", "(None, 28, 30)", "9,030 params"),
+    "concat": ("Concatenate", "(None, 28, 58)", "0 params"),
+    "dense": ("Dense", "(None, 28, 1)", "59 params"),
+}
+SKIP_ARROWS = {
+    ("inputs", "hidden"),
+    ("hidden", "hidden1"),
+    ("inputs", "concat"),
+    ("hidden1", "concat"),
+    ("concat", "dense"),
+}
+CASES = {
+    "mnist_mlp": (MLP_BOXES, MLP_ARROWS, "mnist_mlp: 266,610 params"),
+    "two_towers": (TOWERS_BOXES, TOWERS_ARROWS, "two_towers: 3,942 params"),
+    "skip_mlp": (SKIP_BOXES, SKIP_ARROWS, "skip_mlp: 17,789 params"),
+}
+
+
+def example(name: str):
+    spec = EXAMPLES / f"{name}.mg"
+    return load(spec.read_text(encoding="utf-8"), spec.name)
+
+
+def _text(markup: str) -> str:
+    return re.sub(r"<[^>]*>", "", markup)
+
+
+def dot_boxes(source: str) -> dict[str, tuple[str, ...]]:
+    """Each node statement of dot text: its name and the lines of its label, tags removed."""
+    boxes = {}
+    for name, label in re.findall(r"^\t(\S+) \[label=<(.*)> ", source, re.M):
+        lines = [_text(cell) for cell in re.findall(r"<td>(.*?)</td>", label)]
+        boxes[name] = tuple(lines)
+    return boxes
+
+
+def dot_arrows(source: str) -> set[tuple[str, str]]:
+    return set(re.findall(r"^\t(\S+) -> (\S+)$", source, re.M))
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_dot_has_every_box_and_arrow(name):
+    boxes, arrows, title = CASES[name]
+    source = plot.dot_source(example(name))
+    assert dot_boxes(source) == {key: (kind, key, *rest) for key, (kind, *rest) in boxes.items()}
+    assert dot_arrows(source) == arrows
+    assert f'label="{title}"' in source
+
+
+def test_a_merge_lists_its_sources_in_order():
+    arrows = plot.diagram(example("two_towers")).arrows
+    into_concat = [source for source, reader in arrows if reader == "concat"]
+    assert into_concat == ["input_1", "hidden2"]  # concatenate <- input_1, hidden2
+
+
+def test_wrapped_layers_name_what_they_wrap():
+    graph = load("input 10x8 | bidirectional lstm 4 | dense 1", "<expr>")
+    box = plot.diagram(graph).boxes[1]
+    assert (box.layer_class, box.shape, box.params) == (
+        "Bidirectional(LSTM)",
+        "(None, 8)",
+        "416 params",  # 2 directions x 4 x (4 x (8 + 4) + 4), as Keras counts
+    )
+
+
+def test_a_layer_name_is_text_not_markup():
+    """Keras names need not be identifiers; Graphviz must neither parse nor render them."""
+    graph = load('input 3 | dense 2 name="<b>x--&y|z\\"q</b>" | dense 1', "<expr>")
+    source = plot.dot_source(graph)
+    assert '"<b>x--&y|z\\"q</b>" -> dense' in source
+    assert "&lt;b&gt;x--&amp;y|z&quot;q&lt;/b&gt;" in source
+    svg = ElementTree.fromstring(plot.render(graph, "svg"))
+    texts = [t.text for t in svg.iter(f"{SVG}text")]
+    assert '<b>x--&y|z"q</b>' in texts
+
+
+@pytest.mark.parametrize("name", ["two_towers", "skip_mlp"])
+def test_svg_draws_every_box_and_arrow(name):
+    boxes, arrows, title = CASES[name]
+    svg = ElementTree.fromstring(plot.render(example(name), "svg"))
+    drawn = {}
+    for group in svg.iter(f"{SVG}g"):
+        if group.get("class") == "node":
+            texts = [t.text for t in group.iter(f"{SVG}text")]
+            drawn[group.find(f"{SVG}title").text] = tuple(texts)
+    assert drawn == {key: (kind, key, *rest) for key, (kind, *rest) in boxes.items()}
+    edges = {
+        tuple(group.find(f"{SVG}title").text.split("->"))
+        for group in svg.iter(f"{SVG}g")
+        if group.get("class") == "edge"
+    }
+    assert edges == arrows
+    assert title in [t.text for t in svg.iter(f"{SVG}text")]
+
+
+def test_png_is_a_png():
+    image = plot.render(example("two_towers"), "png")
+    assert image[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(image[16:20], "big"), int.from_bytes(image[20:24], "big")
+    assert 200 < width < height  # a tall graph, drawn at 144 dpi
+
+
+@pytest.mark.parametrize("extension", ["svg", "png", "dot"])
+def test_cli_writes_each_format(tmp_path, extension):
+    target = tmp_path / f"model.{extension}"
+    result = run("plot", EXAMPLES / "skip_mlp.mg", "-o", target)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == f"wrote {target}\n"
+    written = target.read_bytes()
+    graph = example("skip_mlp")
+    if extension == "dot":
+        assert written.decode() == plot.dot_source(graph)
+    elif extension == "svg":
+        assert ElementTree.fromstring(written).tag == f"{SVG}svg"
+    else:
+        assert written[:8] == b"\x89PNG\r\n\x1a\n"
+    assert [p.name for p in tmp_path.iterdir()] == [target.name]  # no temporary files left
+
+
+def test_cli_prints_dot_without_output():
+    result = run("plot", "-e", "input 4 | dense 2")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("digraph model {")
+    assert dot_arrows(result.stdout) == {("input_layer", "dense")}
+
+
+def test_cli_never_overwrites_without_force(tmp_path):
+    target = tmp_path / "model.png"
+    target.write_bytes(b"mine")
+    refused = run("plot", EXAMPLES / "mnist_mlp.mg", "-o", target)
+    assert refused.returncode == 2 and "already exists (use --force" in refused.stderr
+    assert target.read_bytes() == b"mine"
+    assert run("plot", EXAMPLES / "mnist_mlp.mg", "-o", target, "--force").returncode == 0
+    assert target.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("name", ["model.pdf", "model", "model.svg.txt"])
+def test_cli_refuses_an_unknown_extension(tmp_path, name):
+    result = run("plot", EXAMPLES / "mnist_mlp.mg", "-o", tmp_path / name)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "cannot tell what to draw" in result.stderr
+    assert "name a .dot, .svg or .png file" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_bad_spec_is_positioned_and_writes_nothing(tmp_path):
+    spec = tmp_path / "bad.mg"
+    spec.write_text("input 28x28\ndnse 10\n")
+    result = run("plot", spec, "-o", tmp_path / "model.svg")
+    assert_user_error(result, f"{spec}:2:1: error:", "unknown layer 'dnse'")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.mg"]
+
+
+def run_without_dot(tmp_path, *args: str) -> subprocess.CompletedProcess:
+    """The CLI with a PATH that holds no Graphviz: an empty folder."""
+    empty = tmp_path / "no-graphviz"
+    empty.mkdir(exist_ok=True)
+    return subprocess.run(
+        [sys.executable, "-m", "modelgen", *map(str, args)],
+        capture_output=True, text=True, cwd=tmp_path, env={**os.environ, "PATH": str(empty)},
+    )  # fmt: skip
+
+
+def assert_says_how_to_install_dot(result: subprocess.CompletedProcess) -> None:
+    assert result.returncode == 2, result
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("modelgen: error: drawing a .")
+    assert "needs Graphviz's 'dot' program, which is not on PATH" in result.stderr
+    assert "apt-get install graphviz" in result.stderr
+    assert "brew install graphviz" in result.stderr
+
+
+def test_missing_dot_says_how_to_install_it(tmp_path):
+    for extension in ("svg", "png"):
+        target = tmp_path / f"model.{extension}"
+        result = run_without_dot(tmp_path, "plot", EXAMPLES / "two_towers.mg", "-o", target)
+        assert_says_how_to_install_dot(result)
+        assert not target.exists()
+    dot = run_without_dot(tmp_path, "plot", EXAMPLES / "two_towers.mg", "-o", "model.dot")
+    assert dot.returncode == 0, dot.stderr  # dot text needs no Graphviz program
+    assert (tmp_path / "model.dot").read_text() == plot.dot_source(example("two_towers"))
