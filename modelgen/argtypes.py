@@ -9,19 +9,22 @@ what was expected and what was received. The names Keras accepts as strings
 from __future__ import annotations
 
 import re
+import struct
 from dataclasses import dataclass
 
 from .errors import suggest
-from .ir import PyValue, Value, ValueKind
+from .ir import CallData, KerasObject, Name, PyValue, Value, ValueKind
 
+# Keras' other names for some initializers.
 _ALIASES = {"uniform": "random_uniform", "normal": "random_normal", "zero": "zeros", "one": "ones"}
 
 
 class ArgumentTypeError(Exception):
-    def __init__(self, message: str, hint: str | None = None):
+    def __init__(self, message: str, hint: str | None = None, at: Value | Name | None = None):
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.at = at  # the part of the value to blame, when not all of it
 
 
 def _received(value: Value) -> str:
@@ -117,11 +120,7 @@ class Choice(ArgType):
     options: tuple[str, ...]
 
     def canonical(self, value: PyValue) -> PyValue:
-        if isinstance(value, str):
-            # Keras' other spellings of the same object: "Zeros", "uniform", ...
-            word = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", value).lower()
-            return _ALIASES.get(word, word)
-        return value
+        return _snake(value) if isinstance(value, str) else value
 
     @property
     def description(self) -> str:  # type: ignore[override]
@@ -268,14 +267,6 @@ ACTIVATION_NAMES = (
     "softsign", "sparse_plus", "sparse_sigmoid", "sparsemax", "squareplus", "swish", "tanh",
     "tanh_shrink", "threshold",
 )  # fmt: skip
-# "constant" is left out: Keras cannot make it from its name alone (it needs a value).
-INITIALIZER_NAMES = (
-    "glorot_normal", "glorot_uniform", "he_normal", "he_uniform", "identity",
-    "lecun_normal", "lecun_uniform", "ones", "orthogonal", "random_normal", "random_uniform",
-    "truncated_normal", "variance_scaling", "zeros",
-)  # fmt: skip
-REGULARIZER_NAMES = ("l1", "l2", "l1l2", "orthogonal_regularizer")
-CONSTRAINT_NAMES = ("max_norm", "min_max_norm", "non_neg", "unit_norm")
 # Bytes per number of each dtype a layer may take. Keras reads "int8" as a
 # quantization policy and refuses it on every layer, so it is not offered.
 DTYPE_ITEMSIZE = {
@@ -286,9 +277,6 @@ DTYPE_NAMES = tuple(sorted(DTYPE_ITEMSIZE))
 
 ACTIVATION = Choice("activation", ACTIVATION_NAMES)
 OPTIONAL_ACTIVATION = Optional(ACTIVATION)
-INITIALIZER = Choice("initializer", INITIALIZER_NAMES)
-REGULARIZER = Optional(Choice("regularizer", REGULARIZER_NAMES))
-CONSTRAINT = Optional(Choice("constraint", CONSTRAINT_NAMES))
 DTYPE = Choice("dtype", DTYPE_NAMES)
 PADDING = Choice("padding", ("valid", "same"))
 CONV1D_PADDING = Choice("padding", ("valid", "same", "causal"))
@@ -303,3 +291,259 @@ RATE = Number(minimum=0.0, below=1.0)
 SHAPE = Shape()
 TARGET_SHAPE = TargetShape()
 AXIS = Axis()
+
+
+# ---------------------------------------------------------------- Keras objects
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One constructor argument of a Keras initializer, regularizer or constraint."""
+
+    name: str
+    type: ArgType
+    default: PyValue
+    float32: bool = False  # Keras keeps it as a float32, and saves it so: 0.01 -> 0.00999...
+
+
+@dataclass(frozen=True)
+class ObjectClass:
+    word: str  # how the spec names it: `variance_scaling`
+    class_name: str  # Keras' class: `VarianceScaling`
+    settings: tuple[Setting, ...]
+    needs_settings: bool = False  # `constant` alone would be ambiguous: say `constant(0.5)`
+
+
+def as_float32(number: float) -> float:
+    """The shortest decimal that is the same float32 as `number`: 0.009999999776 -> 0.01."""
+    (single,) = struct.unpack("f", struct.pack("f", number))
+    for digits in range(1, 18):
+        candidate = float(f"{single:.{digits}g}")
+        if struct.unpack("f", struct.pack("f", candidate))[0] == single:
+            return candidate
+    return single
+
+
+@dataclass(frozen=True)
+class KerasObjects(ArgType):
+    """An initializer, regularizer or constraint: a name with Keras' default settings
+    (`he_normal`, written as a string in the code), or a name with settings
+    (`variance_scaling(2.0, mode=fan_out)`, written as the Keras class)."""
+
+    what: str  # "initializer"
+    module: str  # "initializers": keras.initializers
+    classes: tuple[ObjectClass, ...]
+
+    @property
+    def description(self) -> str:  # type: ignore[override]
+        return f"{self.what} name, or one with settings such as {self.classes[-1].word}(...)"
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        return tuple(c.word for c in self.classes)
+
+    def by_word(self, word: str) -> ObjectClass | None:
+        return next((c for c in self.classes if c.word == word), None)
+
+    def by_class(self, class_name: str) -> ObjectClass | None:
+        word = _ALIASES.get(_snake(class_name), _snake(class_name))
+        return next(
+            (c for c in self.classes if class_name in (c.class_name, c.word) or c.word == word),
+            None,
+        )
+
+    def _known(self, word: str, at: Value) -> ObjectClass:
+        found = self.by_word(word)
+        if found is None:
+            raise ArgumentTypeError(
+                f"unknown {self.what} {word!r}",
+                suggest(word, self.words) or f"choose one of: {', '.join(self.words)}",
+                at,
+            )
+        return found
+
+    def coerce(self, value: Value) -> PyValue:
+        if value.kind in (ValueKind.WORD, ValueKind.STRING):
+            assert isinstance(value.data, str)
+            if self._known(value.data, value).needs_settings:
+                raise ArgumentTypeError(
+                    f"the {value.data} {self.what} needs its settings",
+                    f"e.g. {value.data}(0.5)",
+                )
+            return value.data
+        if not isinstance(value.data, CallData):
+            raise self.fail(value)
+        call = value.data
+        chosen = self._known(call.callee.text, value)
+        given: dict[str, Value] = {}
+        if len(call.positional) > len(chosen.settings):
+            raise ArgumentTypeError(
+                f"{chosen.word} takes at most {len(chosen.settings)} "
+                + ("setting" if len(chosen.settings) == 1 else "settings"),
+                f"its settings are: {_names(chosen)}",
+                call.positional[len(chosen.settings)],
+            )
+        for setting, item in zip(chosen.settings, call.positional, strict=False):
+            given[setting.name] = item
+        for keyword in call.keywords:
+            key = keyword.key.text
+            if not any(s.name == key for s in chosen.settings):
+                raise ArgumentTypeError(
+                    f"{chosen.word} has no setting {key!r}",
+                    suggest(key, [s.name for s in chosen.settings])
+                    or f"its settings are: {_names(chosen)}",
+                    keyword.key,
+                )
+            if key in given:
+                raise ArgumentTypeError(
+                    f"{chosen.word}: setting {key!r} is given twice",
+                    "give each setting once",
+                    keyword.key,
+                )
+            given[key] = keyword.value
+        settings = []
+        for setting in chosen.settings:  # Keras' order, whatever order the spec used
+            if setting.name in given:
+                item = given[setting.name]
+                try:
+                    settings.append((setting.name, setting.type.coerce(item)))
+                except ArgumentTypeError as error:
+                    raise ArgumentTypeError(
+                        f"{chosen.word} {setting.name}: {error.message}",
+                        error.hint,
+                        error.at or item,
+                    ) from None
+        return KerasObject(self.module, chosen.class_name, tuple(settings))
+
+    def canonical(self, value: PyValue) -> PyValue:
+        """A name and an object with the same settings are one thing: the object, with
+        only the settings that differ from Keras' defaults, at Keras' precision."""
+        if isinstance(value, str):
+            chosen = self.by_class(value)
+            return KerasObject(self.module, chosen.class_name, ()) if chosen else value
+        if not isinstance(value, KerasObject):
+            return value
+        chosen = self.by_class(value.class_name)
+        if chosen is None:
+            return value
+        settings = []
+        for setting in chosen.settings:
+            given = dict(value.settings)
+            if setting.name not in given:
+                continue
+            item = setting.type.canonical(given[setting.name])
+            if setting.float32 and isinstance(item, float):
+                item = as_float32(item)
+            default = setting.type.canonical(setting.default)
+            if setting.float32 and isinstance(default, float):
+                default = as_float32(default)
+            if item != default:
+                settings.append((setting.name, item))
+        return KerasObject(self.module, chosen.class_name, tuple(settings))
+
+
+def _snake(class_name: str) -> str:
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", class_name).lower()
+
+
+def _names(chosen: ObjectClass) -> str:
+    return ", ".join(s.name for s in chosen.settings) or "none"
+
+
+def _objects(what: str, module: str, *classes: ObjectClass) -> KerasObjects:
+    return KerasObjects(what, module, classes)
+
+
+def _seeded(word: str, class_name: str, *settings: Setting) -> ObjectClass:
+    return ObjectClass(word, class_name, (*settings, Setting("seed", SEED, None)))
+
+
+_FAN_MODE = Choice("mode", ("fan_in", "fan_out", "fan_avg"))
+_DISTRIBUTION = Choice("distribution", ("truncated_normal", "untruncated_normal", "uniform"))
+_NON_NEGATIVE = Number(minimum=0.0)
+_MEAN_AND_STDDEV = (Setting("mean", NUMBER, 0.0), Setting("stddev", NUMBER, 0.05))
+
+# Read off Keras 3.15. Identity's gain is left out: Keras does not save it.
+INITIALIZER = _objects(
+    "initializer",
+    "initializers",
+    ObjectClass("constant", "Constant", (Setting("value", NUMBER, 0.0),), needs_settings=True),
+    _seeded("glorot_normal", "GlorotNormal"),
+    _seeded("glorot_uniform", "GlorotUniform"),
+    _seeded("he_normal", "HeNormal"),
+    _seeded("he_uniform", "HeUniform"),
+    ObjectClass("identity", "Identity", ()),
+    _seeded("lecun_normal", "LecunNormal"),
+    _seeded("lecun_uniform", "LecunUniform"),
+    ObjectClass("ones", "Ones", ()),
+    _seeded("orthogonal", "Orthogonal", Setting("gain", NUMBER, 1.0)),
+    _seeded("random_normal", "RandomNormal", *_MEAN_AND_STDDEV),
+    _seeded(
+        "random_uniform",
+        "RandomUniform",
+        Setting("minval", NUMBER, -0.05),
+        Setting("maxval", NUMBER, 0.05),
+    ),
+    _seeded("truncated_normal", "TruncatedNormal", *_MEAN_AND_STDDEV),
+    _seeded(
+        "variance_scaling",
+        "VarianceScaling",
+        Setting("scale", Number(minimum=0.0), 1.0),
+        Setting("mode", _FAN_MODE, "fan_in"),
+        Setting("distribution", _DISTRIBUTION, "truncated_normal"),
+    ),
+    ObjectClass("zeros", "Zeros", ()),
+)
+REGULARIZER = Optional(
+    _objects(
+        "regularizer",
+        "regularizers",
+        ObjectClass("l1", "L1", (Setting("l1", _NON_NEGATIVE, 0.01, float32=True),)),
+        ObjectClass("l2", "L2", (Setting("l2", _NON_NEGATIVE, 0.01, float32=True),)),
+        ObjectClass(
+            "l1l2",
+            "L1L2",
+            (
+                Setting("l1", _NON_NEGATIVE, 0.0, float32=True),
+                Setting("l2", _NON_NEGATIVE, 0.0, float32=True),
+            ),
+        ),
+        ObjectClass(
+            "orthogonal_regularizer",
+            "OrthogonalRegularizer",
+            (
+                Setting("factor", _NON_NEGATIVE, 0.01, float32=True),
+                Setting("mode", Choice("mode", ("rows", "columns")), "rows"),
+            ),
+        ),
+    )
+)
+CONSTRAINT = Optional(
+    _objects(
+        "constraint",
+        "constraints",
+        ObjectClass(
+            "max_norm",
+            "MaxNorm",
+            (Setting("max_value", _NON_NEGATIVE, 2), Setting("axis", AXIS, 0)),
+        ),
+        ObjectClass(
+            "min_max_norm",
+            "MinMaxNorm",
+            (
+                Setting("min_value", _NON_NEGATIVE, 0.0),
+                Setting("max_value", _NON_NEGATIVE, 1.0),
+                Setting("rate", _NON_NEGATIVE, 1.0),
+                Setting("axis", AXIS, 0),
+            ),
+        ),
+        ObjectClass("non_neg", "NonNeg", ()),
+        ObjectClass("unit_norm", "UnitNorm", (Setting("axis", AXIS, 0),)),
+    )
+)
+# Each object type by the keras module its classes live in: keras.initializers, ...
+OBJECT_TYPES: dict[str, KerasObjects] = {
+    kind.module: kind
+    for kind in (INITIALIZER, REGULARIZER.inner, CONSTRAINT.inner)
+    if isinstance(kind, KerasObjects)
+}

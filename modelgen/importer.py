@@ -11,8 +11,8 @@ run in a subprocess) and writes the spec that regenerates it:
 * chains left implicit.
 
 What the DSL cannot say (a Lambda, a custom layer, a nested model, a shared layer,
-an initializer with non-default settings) is an error naming the layer, never
-dropped. Pure Python for `.keras` and `.json`: no TensorFlow import.
+an initializer class the catalogue does not know) is an error naming the layer,
+never dropped. Pure Python for `.keras` and `.json`: no TensorFlow import.
 """
 
 from __future__ import annotations
@@ -29,50 +29,11 @@ from pathlib import Path
 from . import argtypes as t
 from . import catalogue
 from .catalogue import NO_DEFAULT, LayerEntry, Param
-from .errors import ModelgenError
-from .ir import PyValue
+from .errors import MAX_REPORTED, ModelgenError
+from .ir import KerasObject, PyValue
 from .naming import snake_case
 from .validate import RESERVED_NAMES
 
-# The settings Keras saves for each initializer, regularizer and constraint that the
-# DSL names by a word (read off Keras 3.15): a saved object with other settings
-# cannot be written as that word.
-NAMED_OBJECTS: dict[str, dict[str, tuple[str, dict]]] = {
-    "initializer": {
-        "GlorotNormal": ("glorot_normal", {"seed": None}),
-        "GlorotUniform": ("glorot_uniform", {"seed": None}),
-        "HeNormal": ("he_normal", {"seed": None}),
-        "HeUniform": ("he_uniform", {"seed": None}),
-        "Identity": ("identity", {}),
-        "LecunNormal": ("lecun_normal", {"seed": None}),
-        "LecunUniform": ("lecun_uniform", {"seed": None}),
-        "Ones": ("ones", {}),
-        "Orthogonal": ("orthogonal", {"seed": None, "gain": 1.0}),
-        "RandomNormal": ("random_normal", {"seed": None, "mean": 0.0, "stddev": 0.05}),
-        "RandomUniform": ("random_uniform", {"seed": None, "minval": -0.05, "maxval": 0.05}),
-        "TruncatedNormal": ("truncated_normal", {"seed": None, "mean": 0.0, "stddev": 0.05}),
-        "VarianceScaling": (
-            "variance_scaling",
-            {"seed": None, "scale": 1.0, "mode": "fan_in", "distribution": "truncated_normal"},
-        ),
-        "Zeros": ("zeros", {}),
-    },
-    "regularizer": {
-        "L1": ("l1", {"l1": 0.01}),
-        "L2": ("l2", {"l2": 0.01}),
-        "L1L2": ("l1l2", {"l1": 0.0, "l2": 0.0}),
-        "OrthogonalRegularizer": ("orthogonal_regularizer", {"factor": 0.01, "mode": "rows"}),
-    },
-    "constraint": {
-        "MaxNorm": ("max_norm", {"max_value": 2, "axis": 0}),
-        "MinMaxNorm": (
-            "min_max_norm",
-            {"min_value": 0.0, "max_value": 1.0, "rate": 1.0, "axis": 0},
-        ),
-        "NonNeg": ("non_neg", {}),
-        "UnitNorm": ("unit_norm", {"axis": 0}),
-    },
-}
 # Settings Keras saves with neutral values that the DSL has no words for.
 NEUTRAL_SETTINGS = {"input_axes": None, "output_axes": None}
 # Keys of a layer's config that are not constructor arguments the catalogue lists,
@@ -112,6 +73,7 @@ class _Layer:
     registered_name: str | None = None
     input_shapes: list[tuple] | None = None
     module: str = ""
+    call: dict | None = None  # the inbound node: its args and kwargs, tensors included
 
 
 # Defaults Keras resolves from the inputs and saves resolved: (layer class, parameter)
@@ -278,6 +240,7 @@ def _graph(model: dict) -> tuple[str, list[_Layer], list[str], list[str]]:
                 raw.get("registered_name"),
                 _tensor_shapes(nodes[0]) if nodes else [],
                 raw.get("module") or "",
+                nodes[0] if nodes else None,
             )
         )
     return (
@@ -307,33 +270,36 @@ def _tuples(value: object) -> object:
     return value
 
 
-def _named_object(kind: str, value: dict, where: str) -> str:
-    class_name = value.get("class_name")
-    known = NAMED_OBJECTS[kind].get(str(class_name))
-    settings = {
-        k: v for k, v in value.get("config", {}).items() if NEUTRAL_SETTINGS.get(k, ...) != v
-    }
-    if known is not None:
-        word, defaults = known
-        if settings.keys() == defaults.keys() and all(
-            _close(settings[k], defaults[k]) for k in defaults
-        ):
-            return word
-    raise ImportProblem(
-        f"{where}: a {class_name} {kind} with settings {json.dumps(settings)} cannot be written in "
-        f"the DSL, which names {kind}s by word with Keras' default settings"
-    )
+def _keras_object(kind: t.KerasObjects, value: dict, where: str) -> KerasObject:
+    """A saved initializer, regularizer or constraint, as the catalogue's types hold it."""
+    class_name = str(value.get("class_name"))
+    chosen = kind.by_class(class_name)
+    if chosen is None or value.get("module", f"keras.{kind.module}") != f"keras.{kind.module}":
+        raise ImportProblem(
+            f"{where}: a {class_name} {kind.what} is not one the DSL knows "
+            f"(it knows {', '.join(kind.words)})"
+        )
+    settings = []
+    for key, setting in value.get("config", {}).items():
+        if NEUTRAL_SETTINGS.get(key, ...) == setting:
+            continue
+        if not any(s.name == key for s in chosen.settings):
+            raise ImportProblem(
+                f"{where}: the {class_name} setting {key}={json.dumps(setting)} "
+                "cannot be written in the DSL"
+            )
+        settings.append((key, _tuples(setting)))
+    return KerasObject(kind.module, chosen.class_name, tuple(settings))
 
 
 def _canonical(param: Param, value: object, where: str) -> PyValue:
     """A config value as the catalogue's types hold it, to compare and to write."""
-    if isinstance(value, dict) and "class_name" in value:
-        for kind in ("initializer", "regularizer", "constraint"):
-            if param.name.endswith(kind):
-                return _named_object(kind, value, where)
-        raise ImportProblem(f"{where}: {json.dumps(value)} cannot be written in the DSL")
-    value = param.type.canonical(_tuples(value))
     inner = param.type.inner if isinstance(param.type, t.Optional) else param.type
+    if isinstance(value, dict) and "class_name" in value:
+        if not isinstance(inner, t.KerasObjects):
+            raise ImportProblem(f"{where}: {json.dumps(value)} cannot be written in the DSL")
+        value = _keras_object(inner, value, where)
+    value = param.type.canonical(_tuples(value))
     if param.name == "data_format" and value is None:
         return "channels_last"
     if inner is t.ACTIVATION and value == "linear" and param.default is None:
@@ -357,11 +323,28 @@ def dsl_literal(value: PyValue, dims: bool = False) -> str:
         return repr(value)
     if isinstance(value, str):
         return _word(value)
+    if isinstance(value, KerasObject):
+        return _object_literal(value)
     items = list(value)
     if dims and len(items) >= 2 and all(v is None or (isinstance(v, int) and v > 0) for v in items):
         return "x".join("?" if v is None else str(v) for v in items)
     inner = ", ".join(dsl_literal(v) for v in items)
     return f"({inner},)" if len(items) == 1 else f"({inner})"
+
+
+def _object_literal(value: KerasObject) -> str:
+    """`l2(0.0001)`, `variance_scaling(scale=2.0, mode=fan_out)`, or just `he_normal`."""
+    chosen = t.OBJECT_TYPES[value.module].by_class(value.class_name)
+    assert chosen is not None
+    if not value.settings and chosen.needs_settings:  # Keras cannot make `constant` by name
+        first = chosen.settings[0]
+        return f"{chosen.word}({dsl_literal(first.default)})"
+    if not value.settings:
+        return chosen.word
+    if len(value.settings) == 1 and value.settings[0][0] == chosen.settings[0].name:
+        return f"{chosen.word}({dsl_literal(value.settings[0][1])})"
+    words = ", ".join(f"{name}={dsl_literal(v)}" for name, v in value.settings)
+    return f"{chosen.word}({words})"
 
 
 def _arguments(
@@ -440,6 +423,8 @@ def _layer_words(layer: _Layer) -> list[str]:
             words.append(f"dtype={dsl_literal(layer.config['dtype'])}")
         return words
     entry = _entry(layer, where)
+    if entry.is_operation:
+        return [entry.keyword, dsl_literal(_operand(layer, entry, where))]
     if entry.is_wrapper:
         inner = layer.config.get("layer", {})
         inner_layer = _Layer(
@@ -464,13 +449,45 @@ def _layer_words(layer: _Layer) -> list[str]:
     ]
 
 
+def _operand(layer: _Layer, entry: LayerEntry, where: str) -> float:
+    """The constant of `keras.ops.add(x, 3.0)`: the node must be a tensor and a number."""
+    args = (layer.call or {}).get("args", [])
+    if (
+        len(args) == 2
+        and not (layer.call or {}).get("kwargs")
+        and isinstance(args[0], dict)
+        and args[0].get("class_name") == "__keras_tensor__"
+        and isinstance(args[1], (int, float))
+        and not isinstance(args[1], bool)
+    ):
+        return args[1]
+    given = ", ".join(
+        "a tensor" if isinstance(a, dict) and a.get("class_name") == "__keras_tensor__" else repr(a)
+        for a in args
+    )
+    raise ImportProblem(
+        f"{where} is keras.ops.{entry.operation}({given}); the DSL writes it only on a tensor "
+        f"and a number, as {entry.keyword}"
+        + (
+            f" (the {entry.class_name} layer, '{entry.class_name.lower()} <- a, b', "
+            "takes two tensors)"
+            if entry.class_name in ("Add", "Subtract", "Multiply")
+            else ""
+        )
+    )
+
+
 def _entry(layer: _Layer, where: str) -> LayerEntry:
     if layer.class_name in ("Sequential", "Functional", "Model"):
         raise ImportProblem(f"{where} is a nested model; the DSL cannot write nested models yet")
     if layer.module.startswith("keras.src.ops"):
+        known = [e for e in catalogue.ENTRIES if e.is_operation]
+        for entry in known:
+            if entry.operation_class == layer.class_name:
+                return entry
         raise ImportProblem(
-            f"{where} is a Keras operation ({layer.module}), such as `x + 3` on a tensor, "
-            "not a layer; the DSL writes layers only"
+            f"{where} is a Keras operation ({layer.module}), such as `x @ y` on a tensor, "
+            f"that the DSL cannot write; it writes {', '.join(e.keyword for e in known)}"
         )
     if layer.class_name == "Lambda":
         raise ImportProblem(
@@ -526,7 +543,13 @@ def spec_from_config(model: dict, default_name: str = "model") -> str:
             needs_label.update(layer.sources)
     # A label that looks like a Keras automatic name (`dense_1`) would clash with the
     # names Keras gives the unlabelled layers of that class: label them all.
-    clashing = {by_name[n].class_name for n in needs_label if _automatic(n, by_name[n].class_name)}
+    # (An operation's label names no Keras object: it cannot clash.)
+    clashing = {
+        by_name[n].class_name
+        for n in needs_label
+        if _automatic(n, by_name[n].class_name)
+        and not by_name[n].module.startswith("keras.src.ops")
+    }
     needs_label |= {layer.name for layer in ordered if layer.class_name in clashing}
     taken: set[str] = set()
     labels: dict[str, str] = {}
@@ -537,13 +560,18 @@ def spec_from_config(model: dict, default_name: str = "model") -> str:
             label = _identifier(layer.name, taken)
             taken.add(label)
             labels[layer.name] = label
-            if label != layer.name:
+            if label != layer.name and not layer.module.startswith("keras.src.ops"):
                 extra_name[layer.name] = layer.name
     lines = []
     model_name = _identifier(name, set()) if name else default_name
     lines.append(f"model {model_name}")
+    problems: list[str] = []
     for i, layer in enumerate(ordered):
-        words = _layer_words(layer)
+        try:
+            words = _layer_words(layer)
+        except ImportProblem as problem:  # go on: say everything that cannot be written
+            problems.append(str(problem))
+            continue
         if layer.name in extra_name:
             words.append(f"name={json.dumps(extra_name[layer.name])}")
         implicit = layer.class_name == "InputLayer" or (
@@ -555,6 +583,16 @@ def spec_from_config(model: dict, default_name: str = "model") -> str:
         lines.append(prefix + " ".join(words))
     if needs_label & set(outputs):
         lines.append("outputs " + ", ".join(labels[n] for n in outputs))
+    if len(problems) == 1:
+        raise ImportProblem(problems[0])
+    if problems:
+        shown = problems[:MAX_REPORTED]
+        more = len(problems) - len(shown)
+        raise ImportProblem(
+            f"{len(problems)} layers cannot be written in the DSL:\n"
+            + "\n".join(f"  {p}" for p in shown)
+            + (f"\n  ... and {more} more" if more else "")
+        )
     return "\n".join(lines) + "\n"
 
 

@@ -48,6 +48,7 @@ class ValueKind(enum.Enum):
     WORD = "word"
     STRING = "string"
     TUPLE = "tuple"
+    CALL = "call"  # a Keras object with settings: `l2(1e-4)`
 
 
 Shape = tuple[int | None, ...]  # a tensor shape, batch axis first; None is unknown
@@ -63,23 +64,47 @@ class Weight:
 
 
 Scalar = int | float | bool | str | None
-PyValue = Scalar | tuple["PyValue", ...]
+
+
+@dataclass(frozen=True)
+class KerasObject:
+    """A Keras initializer, regularizer or constraint made with settings, as the
+    generated code writes it: `keras.initializers.VarianceScaling(scale=2.0)`."""
+
+    module: str  # "initializers", "regularizers" or "constraints"
+    class_name: str
+    settings: tuple[tuple[str, PyValue], ...]  # (Keras argument name, value)
+
+
+PyValue = Scalar | KerasObject | tuple["PyValue", ...]
 
 
 @dataclass(frozen=True)
 class Value:
-    """A literal as written in the spec: `300`, `1e-3`, `relu`, `"same"`, `3x3`, `(1, 2)`."""
+    """A literal as written in the spec: `300`, `1e-3`, `relu`, `"same"`, `3x3`, `(1, 2)`,
+    or a call with settings, `variance_scaling(2.0, mode=fan_out)`."""
 
     kind: ValueKind
-    data: Scalar | tuple[Value, ...]
+    data: Scalar | tuple[Value, ...] | CallData
     span: Span
     text: str  # the source text, for messages
 
     def python(self) -> PyValue:
-        """The Python value this literal stands for."""
+        """The Python value this literal stands for (a call means nothing until a type binds it)."""
+        if isinstance(self.data, CallData):
+            raise TypeError(f"{self.text} is a call: only argument types that take one bind it")
         if isinstance(self.data, tuple):
             return tuple(item.python() for item in self.data)
         return self.data
+
+
+@dataclass(frozen=True)
+class CallData:
+    """What a call literal holds: `NAME(positional ..., key=value ...)`."""
+
+    callee: Name
+    positional: tuple[Value, ...]
+    keywords: tuple[KeywordArgument, ...]
 
 
 @dataclass(frozen=True)

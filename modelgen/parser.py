@@ -22,6 +22,7 @@ from lark.visitors import Transformer_NonRecursive
 
 from .errors import Diagnostic, SpecError
 from .ir import (
+    CallData,
     KeywordArgument,
     LayerStatement,
     ModelStatement,
@@ -47,6 +48,7 @@ _TERMINAL_WORDS = {
     "DIMS": "a shape such as 3x3",
     "QMARK": "'?'",
     "STRING": "a quoted string",
+    "CALLEE": "a call such as l2(1e-4)",
     "COLON": "':'",
     "EQUAL": "'='",
     "COMMA": "','",
@@ -339,6 +341,28 @@ class _ToIR(Transformer_NonRecursive):
         return Value(ValueKind.WORD, str(token), _span(token), str(token))
 
     @v_args(meta=True, inline=False)
+    def call(self, meta, children: list) -> Value:
+        callee, *arguments = children
+        span = _meta_span(meta)
+        positional = tuple(a for a in arguments if isinstance(a, Value))
+        keywords = tuple(a for a in arguments if isinstance(a, KeywordArgument))
+        texts = [
+            a.text if isinstance(a, Value) else f"{a.key.text}={a.value.text}" for a in arguments
+        ]
+        text = f"{callee[:-1]}({', '.join(texts)})"
+        name = Name(
+            str(callee)[:-1], Span(span.line, span.column, span.line, span.column + len(callee) - 1)
+        )
+        if (
+            1 + max((_depth(a if isinstance(a, Value) else a.value) for a in arguments), default=0)
+            > MAX_TUPLE_DEPTH
+        ):
+            return self._bad(
+                f"values nest more than {MAX_TUPLE_DEPTH} deep", span, text, "flatten the value"
+            )
+        return Value(ValueKind.CALL, CallData(name, positional, keywords), span, text)
+
+    @v_args(meta=True, inline=False)
     def tuple(self, meta, items: list[Value]) -> Value:
         span = _meta_span(meta)
         text = "(" + ", ".join(item.text for item in items) + ("," if len(items) == 1 else "") + ")"
@@ -350,9 +374,13 @@ class _ToIR(Transformer_NonRecursive):
 
 
 def _depth(value: Value) -> int:
-    if value.kind is not ValueKind.TUPLE:
+    if isinstance(value.data, CallData):
+        items = [*value.data.positional, *(k.value for k in value.data.keywords)]
+    elif value.kind is ValueKind.TUPLE:
+        items = list(value.data)  # type: ignore[arg-type]
+    else:
         return 0
-    return 1 + max((_depth(item) for item in value.data), default=0)  # type: ignore[union-attr]
+    return 1 + max((_depth(item) for item in items), default=0)
 
 
 def _meta_span(meta) -> Span:

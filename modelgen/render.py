@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .catalogue import LayerEntry
-from .ir import Argument, LayerNode, ModelGraph, PyValue
+from .ir import Argument, KerasObject, LayerNode, ModelGraph, PyValue
 from .naming import Names, assign_names
 
 if TYPE_CHECKING:
@@ -37,7 +37,14 @@ REGISTER_DECORATOR = {
 
 
 def literal(value: PyValue) -> str:
-    """A Python literal for a spec value; `repr` escapes every string safely."""
+    """A Python literal for a spec value; `repr` escapes every string safely.
+
+    A Keras object with settings is its constructor: `keras.regularizers.L2(l2=0.0001)`
+    (its module and class come from the catalogue's own table, never from the spec).
+    """
+    if isinstance(value, KerasObject):
+        settings = ", ".join(f"{name}={literal(v)}" for name, v in value.settings)
+        return f"keras.{value.module}.{value.class_name}({settings})"
     if isinstance(value, tuple):
         items = ", ".join(literal(v) for v in value)
         return f"({items},)" if len(value) == 1 else f"({items})"
@@ -49,10 +56,16 @@ class NodeView:
     """One layer as the templates place it."""
 
     variable: str  # holds its output in functional code and in `call`
-    attribute: str  # `self.<attribute>` in the subclass
+    attribute: str  # `self.<attribute>` in the subclass; "" for an operation
     constructor: str  # `layers.Dense(300, activation="relu")`
     arguments: str  # what it is called on: `x`, `[input_1, hidden2]`
     is_input: bool
+    functional_call: str  # `layers.Dense(300)(x)`, or `keras.ops.add(x, 3.0)`
+    subclass_call: str  # `self.dense(x)`, or `keras.ops.add(x, 3.0)`
+    # The subclass builds some layers in __init__ (see LayerEntry.build_in_init):
+    # the input shape to build with, and why, as a comment; both "" for most layers.
+    build_shape: str = ""
+    build_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,6 +104,12 @@ def _constructor(node: LayerNode, uses: _Uses) -> str:
     return _call(node.entry, node.arguments, node.label, uses, arguments)
 
 
+def _operation(node: LayerNode, arguments: str, uses: _Uses) -> str:
+    """`keras.ops.add(x, 3.0)`: the sources, then the arguments in catalogue order."""
+    given = ", ".join(literal(argument.value) for argument in node.arguments)
+    return f"{uses('keras')}.ops.{node.entry.operation}({arguments}, {given})"
+
+
 def _call(
     entry: LayerEntry,
     given: tuple[Argument, ...],
@@ -116,6 +135,14 @@ def _call(
         arguments.append(f"name={literal(name)}")
     callee = f"{uses('keras')}.Input" if entry.is_input else f"{uses('layers')}.{entry.keyword}"
     return f"{callee}({', '.join(arguments)})"
+
+
+def _build_in_init(node: LayerNode) -> str:
+    """Why the subclass must build `node` in __init__, itself or the layer it wraps; "" if not."""
+    for entry in (node.entry, node.wrapped.entry if node.wrapped else None):
+        if entry is not None and entry.build_in_init:
+            return entry.build_in_init
+    return ""
 
 
 def _listing(names: list[str]) -> str:
@@ -147,13 +174,27 @@ def module_view(
     views = []
     for node in graph.nodes:
         sources = [names.variables[s] for s in node.sources]
+        reason = _build_in_init(node)
+        arguments = _listing_for(node.entry.call_style, sources)
+        if node.entry.is_operation:
+            constructor = attribute = ""
+            functional_call = subclass_call = _operation(node, arguments, uses)
+        else:
+            constructor = _constructor(node, uses)
+            attribute = names.attributes[node.index]
+            functional_call = f"{constructor}({arguments})"
+            subclass_call = f"self.{attribute}({arguments})"
         views.append(
             NodeView(
                 variable=names.variables[node.index],
-                attribute=names.attributes[node.index],
-                constructor=_constructor(node, uses),
-                arguments=_listing_for(node.entry.call_style, sources),
+                attribute=attribute,
+                constructor=constructor,
+                arguments=arguments,
                 is_input=node.is_input,
+                functional_call=functional_call,
+                subclass_call=subclass_call,
+                build_shape=literal(graph.facts[node.sources[0]].output_shape) if reason else "",
+                build_reason=reason,
             )
         )
     lines = IMPORT_LINES[imports]

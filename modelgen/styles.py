@@ -1,8 +1,8 @@
 """The style registry: the four ways Keras builds a model.
 
 Each `Style` knows its template, its title, and whether it can express a given
-model; when it cannot, `refusal` says why, pointing at the statement to blame: the
-one that makes the model a graph, or a layer the style cannot hold. The CLI's `--style` choices come from `STYLES`.
+model; when it cannot, `refusal` says why, pointing at the statement that makes the
+model a graph. The CLI's `--style` choices come from `STYLES`.
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ class Style:
     title: str
     template: str
     chain_only: bool  # Sequential models are a single chain of layers
-    subclassed: bool = False  # some layers cannot live in a subclassed model
 
     @property
     def file_suffix(self) -> str:
@@ -44,16 +43,14 @@ class Style:
                     *problem,
                     "a Sequential model is a single chain of layers; use --style functional or subclass",
                 )
-        if self.subclassed:
             for node in graph.nodes:
-                inner = node.wrapped.entry if node.wrapped else None
-                for entry in (node.entry, inner):
-                    if entry is not None and entry.subclass_limit:
-                        return Problem(
-                            f"{node.statement.display} is a {entry.keyword}: {entry.subclass_limit}",
-                            node.statement.span,
-                            "use --style functional",
-                        )
+                if node.entry.is_operation:
+                    return Problem(
+                        f"{node.statement.display} is a Keras operation "
+                        f"(keras.ops.{node.entry.operation}), not a layer",
+                        node.statement.span,
+                        "a Sequential model holds only layers; use --style functional or subclass",
+                    )
         return None
 
     def refusal(self, graph: ModelGraph) -> Diagnostic | None:
@@ -107,6 +104,6 @@ STYLES: dict[str, Style] = {
             "sequential-list", "a Sequential model built from a list", "sequential_list.py.j2", True
         ),
         Style("functional", "the functional API", "functional.py.j2", False),
-        Style("subclass", "a subclassed keras.Model", "subclass.py.j2", False, subclassed=True),
+        Style("subclass", "a subclassed keras.Model", "subclass.py.j2", False),
     )
 }

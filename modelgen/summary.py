@@ -23,7 +23,7 @@ from .naming import snake_case
 
 
 def _class_name(node: LayerNode) -> str:
-    return "InputLayer" if node.is_input else node.entry.keyword
+    return "InputLayer" if node.is_input else node.entry.class_name
 
 
 def keras_names(graph: ModelGraph) -> list[str]:
@@ -48,10 +48,10 @@ def keras_names(graph: ModelGraph) -> list[str]:
         explicit = node.argument("name")
         if explicit is not None:
             names[node.index] = str(explicit.value)
-        elif node.label:
+        elif node.label and not node.entry.is_operation:  # an operation takes no name
             names[node.index] = node.label
         else:
-            names[node.index] = auto("input_layer" if node.is_input else node.entry.keyword)
+            names[node.index] = auto("input_layer" if node.is_input else node.entry.class_name)
     return [names[i] for i in range(len(graph.nodes))]
 
 

@@ -292,7 +292,9 @@ def _bind_arguments(
         try:
             arguments.append(Argument(param.name, param.type.coerce(value), value.span))
         except ArgumentTypeError as error:
-            errors.error(f"{entry.keyword} {param.name}: {error.message}", value, error.hint)
+            errors.error(
+                f"{entry.keyword} {param.name}: {error.message}", error.at or value, error.hint
+            )
     return tuple(arguments)
 
 

@@ -22,6 +22,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from . import catalogue
 from .generate import generate_all
 from .ir import ModelGraph
 
@@ -78,19 +79,30 @@ def _count(weights) -> int:
 
 
 def layers_in_order(model: keras.Model, inputs: list) -> list:
-    """The model's layers (no InputLayer) with their output tensors, in Keras' graph order."""
+    """The model's layers and operations (no InputLayer) with their output tensors, in
+    Keras' graph order: what its summary lists."""
     try:
-        return [(layer, layer.output) for layer in _non_input(model.layers)]
+        return [(layer, layer.output) for layer in _non_input(model.operations)]
     except (AttributeError, ValueError, RuntimeError):
         # A subclassed model: apply its call to fresh inputs to see its graph.
         fresh = [keras.Input(shape=t.shape[1:], dtype=t.dtype) for t in inputs]
         outputs = model.call(fresh if len(fresh) > 1 else fresh[0])
         view = keras.Model(fresh, outputs)
-        return [(layer, layer.output) for layer in _non_input(view.layers)]
+        return [(layer, layer.output) for layer in _non_input(view.operations)]
 
 
-def _non_input(layers) -> list:
-    return [layer for layer in layers if not isinstance(layer, keras.layers.InputLayer)]
+def _non_input(operations) -> list:
+    """Layers but InputLayer, and the operations the DSL writes (not a Sequential
+    model's internal ConvertToTensor)."""
+    return [
+        op
+        for op in operations
+        if not isinstance(op, keras.layers.InputLayer)
+        and (isinstance(op, keras.layers.Layer) or type(op).__name__ in _OPERATIONS)
+    ]
+
+
+_OPERATIONS = {entry.class_name for entry in catalogue.ENTRIES if entry.is_operation}
 
 
 def summary_rows(model: keras.Model, inputs: list) -> list[Row]:
@@ -98,15 +110,23 @@ def summary_rows(model: keras.Model, inputs: list) -> list[Row]:
         Row(
             type(layer).__name__,
             tuple(output.shape),
-            _count(layer.trainable_weights),
-            _count(layer.non_trainable_weights),
+            _count(getattr(layer, "trainable_weights", [])),  # an operation has none
+            _count(getattr(layer, "non_trainable_weights", [])),
         )
         for layer, output in layers_in_order(model, inputs)
     ]
 
 
 def _config(layer, named: set[str]) -> dict:
-    return _without_automatic_names(layer.get_config(), named)
+    config = _without_automatic_names(layer.get_config(), named)
+    if not isinstance(layer, keras.layers.Layer):  # an operation: its constants are its config
+        tensors = keras.tree.flatten(layer._inbound_nodes[0].input_tensors)
+        config["constants"] = [
+            a
+            for a in keras.tree.flatten(layer._inbound_nodes[0].arguments.args)
+            if all(a is not t for t in tensors)
+        ]
+    return config
 
 
 def _without_automatic_names(config: dict, named: set[str]) -> dict:
@@ -197,7 +217,8 @@ def compare(
         comparison.problems.append("summary rows differ")
     try:
         for (mine, _), (theirs, _) in zip(reference_layers, other_layers, strict=True):
-            theirs.set_weights(mine.get_weights())
+            if isinstance(mine, keras.layers.Layer):
+                theirs.set_weights(mine.get_weights())
     except ValueError as error:
         comparison.problems.append(f"weights do not fit: {error}")
         return comparison
@@ -289,7 +310,7 @@ def named_layers(graph: ModelGraph) -> set[str]:
         explicit = node.argument("name")
         if explicit is not None:
             names.add(str(explicit.value))
-        elif node.label:
+        elif node.label and not node.entry.is_operation:
             names.add(node.label)
     return names
 
@@ -322,7 +343,7 @@ def keras_summary(model: keras.Model) -> dict:
         return int(sum(int(np.prod(w.shape)) * np.dtype(w.dtype).itemsize for w in weights))
 
     layers = []
-    for layer in model.layers:
+    for layer in model.operations:  # the summary lists operations (x + 3.0) too
         sources = []
         for node in layer._inbound_nodes:  # the summary's own source of "Connected to"
             for tensor in keras.tree.flatten(node.input_tensors):
@@ -332,9 +353,9 @@ def keras_summary(model: keras.Model) -> dict:
                 "name": layer.name,
                 "class": type(layer).__name__,
                 "output_shape": list(layer.output.shape),
-                "params": count(layer.weights),
-                "trainable_params": count(layer.trainable_weights),
-                "non_trainable_params": count(layer.non_trainable_weights),
+                "params": count(getattr(layer, "weights", [])),
+                "trainable_params": count(getattr(layer, "trainable_weights", [])),
+                "non_trainable_params": count(getattr(layer, "non_trainable_weights", [])),
                 "connected_to": sources,
             }
         )

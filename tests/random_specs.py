@@ -43,6 +43,13 @@ def step(draw, rank: int) -> tuple[str, int]:
         ("elu", rank),
         ("softmax", rank),
         (f"gaussiannoise {rate}", rank),
+        (
+            f"dense {units} kernel_initializer=variance_scaling({rate}, mode=fan_out) "
+            f"kernel_regularizer=l2({rate}) bias_constraint=max_norm({units})",
+            rank,
+        ),
+        (f"add_constant {rate}", rank),
+        (f"multiply_constant {rate}", rank),
     ]
     if rank == 2:
         options = everyday + [(f"repeatvector {_small(draw, 1, 5)}", 3), ("prelu", 2)]

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from modelgen import catalogue
 from modelgen.errors import Diagnostic
 from modelgen.generate import load
-from modelgen.ir import LayerStatement, ModelGraph, Span
+from modelgen.ir import KerasObject, LayerStatement, ModelGraph, Span, ValueKind
 from modelgen.parser import default_model_name, parse
 from modelgen.styles import STYLES
 from modelgen.validate import RESERVED_NAMES, validate
@@ -817,3 +817,76 @@ def test_random_dense_chains_load_as_chains(
         assert bound == [("units", units)] + ([("activation", activation)] if activation else [])
         assert isinstance(node.statement, LayerStatement)
     assert STYLES["sequential"].refusal(graph) is None
+
+
+# ----------------------------------------------------- Keras objects with settings
+
+
+def test_a_call_binds_settings_in_keras_order() -> None:
+    graph = load(
+        "input 8 | dense 4 kernel_initializer=variance_scaling(mode=fan_out, scale=2.0) "
+        "kernel_regularizer=l2(1e-4) bias_initializer=he_normal"
+    )
+    arguments = {a.name: a.value for a in graph.nodes[1].arguments}
+    assert arguments["kernel_initializer"] == KerasObject(
+        "initializers", "VarianceScaling", (("scale", 2.0), ("mode", "fan_out"))
+    )
+    assert arguments["kernel_regularizer"] == KerasObject("regularizers", "L2", (("l2", 1e-4),))
+    assert arguments["bias_initializer"] == "he_normal"  # a bare name stays Keras' string
+
+
+def test_a_word_then_a_tuple_is_not_a_call() -> None:
+    statement = parse("input 8 | dense 4 relu (1, 2)").statements[1]
+    assert [v.kind for v in statement.positional] == [
+        ValueKind.INT,
+        ValueKind.WORD,
+        ValueKind.TUPLE,
+    ]
+
+
+@pytest.mark.parametrize(
+    "argument,column,message,hint",
+    [
+        (
+            "kernel_initializer=constant",
+            28,
+            "the constant initializer needs its settings",
+            "constant(0.5)",
+        ),
+        (
+            "kernel_initializer=variance_scaling(2.0, mode=fan_outt)",
+            55,
+            "unknown mode 'fan_outt'",
+            "'fan_out'",
+        ),
+        (
+            "kernel_initializer=varance_scaling(2.0)",
+            28,
+            "unknown initializer 'varance_scaling'",
+            "'variance_scaling'",
+        ),
+        ("kernel_regularizer=l2(1, 2)", 34, "l2 takes at most 1 setting", "its settings are: l2"),
+        ("kernel_regularizer=l2(l3=2)", 31, "l2 has no setting 'l3'", "its settings are: l2"),
+        ("kernel_regularizer=l2(0.1, l2=0.2)", 36, "setting 'l2' is given twice", "once"),
+        ("kernel_initializer=he_normal(seed=-1)", 43, "expected a non-negative integer", None),
+        ("kernel_constraint=he_normal(3)", 27, "unknown constraint 'he_normal'", None),
+        ("units=l2(3)", 9, "argument 'units' is given twice", None),
+        ("use_bias=l2(3)", 18, "expected true or false. Received: 'l2(3)' (call)", None),
+    ],
+)
+def test_bad_settings_are_reported_at_the_setting(
+    argument: str, column: int, message: str, hint: str | None
+) -> None:
+    diagnostic = only(load_error(f"input 8\ndense 4 {argument}"))
+    assert position(diagnostic) == (2, column)
+    assert message in diagnostic.message
+    if hint is not None:
+        assert diagnostic.hint is not None and hint in diagnostic.hint
+
+
+def test_an_operation_takes_no_name_and_sequential_refuses_it() -> None:
+    assert "unknown argument 'name'" in only(load_error("input 4 | add_constant 3 name=x")).message
+    graph = load("input 4 | dense 3 | add_constant 3.0")
+    refusal = STYLES["sequential"].refusal(graph)
+    assert refusal is not None and "is a Keras operation (keras.ops.add)" in refusal.message
+    assert STYLES["functional"].refusal(graph) is None

@@ -14,6 +14,7 @@ from . import (
     core,
     merging,
     normalization,
+    operations,
     pooling,
     recurrent,
     regularization,
@@ -34,6 +35,7 @@ FAMILIES = {
     "attention": attention.ENTRIES,
     "wrappers": wrappers.ENTRIES,
     "merging": merging.ENTRIES,
+    "operations": operations.ENTRIES,
 }
 ENTRIES: tuple[LayerEntry, ...] = tuple(entry for entries in FAMILIES.values() for entry in entries)
 INPUT = core.INPUT

@@ -107,8 +107,22 @@ class LayerEntry:
     summary: str = ""
     wraps: tuple[str, ...] = ()  # a wrapper: the keywords of the layers it may wrap
     example: str = ""  # a statement that uses it, for docs and `modelgen layers NAME`
-    # Why a subclassed keras.Model cannot hold this layer, if it cannot ("" if it can).
-    subclass_limit: str = ""
+    # Why a subclassed keras.Model must build this layer in __init__, before Keras
+    # traces call() ("" if it need not): the subclass style says so in a comment.
+    build_in_init: str = ""
+    # A Keras operation rather than a layer: the `keras.ops` function that applies it,
+    # `keras.ops.add(x, 3.0)`, and the class Keras' summary shows for it (`Add`).
+    operation: str = ""
+    operation_class: str = ""
+
+    @property
+    def class_name(self) -> str:
+        """The class Keras shows for it in a summary and saves in a config."""
+        return self.operation_class or self.keyword
+
+    @property
+    def is_operation(self) -> bool:
+        return bool(self.operation)
 
     @property
     def is_input(self) -> bool:
@@ -159,7 +173,7 @@ def layer(
     summary: str = "",
     wraps: tuple[str, ...] = (),
     example: str = "",
-    subclass_limit: str = "",
+    build_in_init: str = "",
 ) -> LayerEntry:
     """A catalogue entry; the common keyword arguments are added to `params`."""
     style: CallStyle = call_style or ("single" if inputs[1] == 1 else "list")
@@ -175,7 +189,7 @@ def layer(
         summary,
         wraps,
         example,
-        subclass_limit,
+        build_in_init,
     )
 
 

@@ -309,10 +309,7 @@ ENTRIES: tuple[LayerEntry, ...] = (
         weights=_normalization_weights,
         summary="standardizes features with a mean and variance, given or adapted from data",
         example="normalization mean=0.5 variance=0.25",
-        subclass_limit=(
-            "it computes its statistics while Keras traces a subclassed model, "
-            "and they cannot be used afterwards (Keras 3)"
-        ),
+        build_in_init="Build now: built while Keras traces call(), its statistics would be unusable",
     ),
     layer(
         "Rescaling",

@@ -1,4 +1,8 @@
 ACCEPTED = [
+    "input 8 | dense 4 kernel_initializer=variance_scaling(2.0, mode=fan_out) bias_initializer=constant(0.1)",
+    "input 8 | dense 4 kernel_initializer=he_normal(seed=3) kernel_regularizer=l2(1e-4) bias_regularizer=l1l2(l2=0.5)",
+    "input 8 | dense 4 kernel_constraint=max_norm(3, axis=0) bias_constraint=min_max_norm(0.1, 2.0, rate=0.5)",
+    "input 8 | dense 4 kernel_initializer=random_uniform(-1, 1) kernel_regularizer=orthogonal_regularizer(0.1, mode=columns)",
     "input 28x28 | flatten | dense 300 relu | dense 10 softmax",
     "input 5 | dense 3 use_bias=false",
     "input 4x6 | dense 2",
