@@ -355,6 +355,44 @@ def _emit(content: str | bytes, output: str | None, force: bool) -> None:
     click.echo(f"wrote {output}", err=True)
 
 
+@cli.command()
+@click.argument("directory", metavar="[DIR]", required=False)
+@click.option("--spec", metavar="FILE", help="The model: a spec file, copied in as model.mg.")
+@click.option(
+    "--preset", metavar="NAME", help="The model: a preset, mlp, cnn or two_towers (default mlp)."
+)
+@click.option(
+    "-s",
+    "--style",
+    type=click.Choice(list(STYLES)),
+    default="functional",
+    show_default=True,
+    help="The Keras style of model.py.",
+)
+@click.option("--imports", type=click.Choice(IMPORT_FLAVOURS), default="keras", show_default=True)
+@click.option("--no-input", is_flag=True, help="Ask nothing: use the options and the defaults.")
+def init(directory, spec, preset, style, imports, no_input) -> None:
+    """Create a project that trains a model: model.mg, model.py, data.py, train.py, tests.
+
+    DIR is the new project's folder, which must not exist (default: the project's
+    name, here). The model is checked for the style before anything is written.
+    Without --no-input, cookiecutter asks each question, with the options as defaults.
+    """
+    from .project import init_project  # cookiecutter is imported only here
+
+    folder = init_project(
+        Path(directory) if directory else None,
+        spec=Path(spec) if spec else None,
+        preset=preset,
+        style=style,
+        imports=imports,
+        no_input=no_input,
+    )
+    shown = folder.relative_to(Path.cwd()) if folder.is_relative_to(Path.cwd()) else folder
+    click.echo(f"wrote {shown}: model.mg, model.py ({style}), data.py, train.py, tests", err=True)
+    click.echo(f'next: cd {shown} && pip install -e ".[test]" && python -m pytest', err=True)
+
+
 def main() -> None:
     try:
         cli(standalone_mode=False)

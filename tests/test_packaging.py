@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import venv
@@ -32,6 +33,21 @@ def test_wheel_contains_templates_and_grammar(wheel):
         assert f"modelgen/templates/compare/{page}" in names
 
 
+def test_wheel_contains_every_file_of_the_project_template_and_the_presets(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    template = ROOT / "templates" / "project"
+    on_disk = {
+        f"modelgen/templates/project/{path.relative_to(template).as_posix()}"
+        for path in template.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    assert any(name.endswith("/hooks/pre_gen_project.py") for name in on_disk)
+    assert any(name.endswith("/.gitignore") for name in on_disk)  # dotfiles too
+    assert sorted(on_disk - names) == []
+    for preset in ("mlp", "cnn", "two_towers"):
+        assert f"modelgen/presets/{preset}.mg" in names
+
+
 def test_installed_wheel_generates_from_any_directory(wheel, tmp_path):
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True)
@@ -58,3 +74,18 @@ def test_installed_wheel_generates_from_any_directory(wheel, tmp_path):
     )  # fmt: skip
     assert page.returncode == 0, page.stderr  # the compare templates ship in the wheel
     assert "## functional: the functional API" in page.stdout
+
+    # modelgen init from the wheel: the template's hooks run in this venv's Python.
+    config = tmp_path / "cookiecutter.yaml"
+    config.write_text(f"replay_dir: {tmp_path / 'replay'}\ncookiecutters_dir: {tmp_path / 'cc'}\n")
+    project = subprocess.run(
+        [str(env_dir / "bin" / "modelgen"), "init", "proj", "--preset", "two_towers",
+         "--style", "subclass", "--no-input"],
+        cwd=elsewhere, capture_output=True, text=True,
+        env={**os.environ, "COOKIECUTTER_CONFIG": str(config)},
+    )  # fmt: skip
+    assert project.returncode == 0, project.stderr
+    golden = (EXAMPLES / "two_towers_subclass.py").read_text()
+    model = (elsewhere / "proj" / "model.py").read_text()
+    assert model == golden.replace("from two_towers.mg.", "from model.mg.")
+    assert (elsewhere / "proj" / ".gitignore").is_file()
