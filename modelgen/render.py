@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from .catalogue import LayerEntry
 from .ir import Argument, KerasObject, LayerNode, ModelGraph, PyValue
 from .naming import Names, assign_names
+from .templating import environment
 
 if TYPE_CHECKING:
     import jinja2
@@ -220,19 +221,7 @@ def module_view(
 
 @functools.cache
 def _environment() -> jinja2.Environment:
-    from importlib import resources
-
-    import jinja2  # only rendering needs it; summary and check do not
-
-    folder = resources.files("modelgen.templates")
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(folder)),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,
-    )
+    return environment()
 
 
 def render(

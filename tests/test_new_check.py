@@ -1,0 +1,87 @@
+"""`modelgen new --check`: generated files on disk against their spec, as `black --check`,
+and the pre-commit hook that runs it."""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+
+import yaml
+
+from .goldens import EXAMPLES, ROOT
+from .test_cli import run
+
+
+def _copy(tmp_path, name: str = "mnist_mlp"):
+    spec = tmp_path / f"{name}.mg"
+    shutil.copy(EXAMPLES / f"{name}.mg", spec)
+    return spec
+
+
+def test_up_to_date_file_passes_and_writes_nothing(tmp_path):
+    spec = _copy(tmp_path)
+    target = tmp_path / "model.py"
+    shutil.copy(EXAMPLES / "mnist_mlp_functional.py", target)
+    before = target.stat().st_mtime_ns
+    result = run("new", spec, "-o", target, "--check")
+    assert result.returncode == 0, result.stderr
+    assert "1 file up to date with the spec" in result.stderr
+    assert target.stat().st_mtime_ns == before
+
+
+def test_a_stale_file_fails_with_its_diff_and_is_left_alone(tmp_path):
+    spec = _copy(tmp_path)
+    target = tmp_path / "model.py"
+    stale = (EXAMPLES / "mnist_mlp_functional.py").read_text().replace("Dense(300", "Dense(301")
+    target.write_text(stale)
+    result = run("new", spec, "-o", target, "--check", "--diff")
+    assert result.returncode == 1
+    assert f"would regenerate {target}" in result.stderr
+    assert '-    x = layers.Dense(301, activation="relu")(x)' in result.stdout
+    assert '+    x = layers.Dense(300, activation="relu")(x)' in result.stdout
+    assert target.read_text() == stale
+
+
+def test_a_missing_file_fails(tmp_path):
+    result = run("new", _copy(tmp_path), "-o", tmp_path / "model.py", "--check")
+    assert result.returncode == 1
+    assert "would write" in result.stderr
+    assert not (tmp_path / "model.py").exists()
+
+
+def test_style_all_checks_every_file_it_would_write(tmp_path):
+    spec = _copy(tmp_path)
+    assert run("new", spec, "--style", "all", "-o", tmp_path).returncode == 0
+    assert run("new", spec, "--style", "all", "-o", tmp_path, "--check").returncode == 0
+    (tmp_path / "mnist_mlp_subclass.py").unlink()
+    result = run("new", spec, "--style", "all", "-o", tmp_path, "--check")
+    assert result.returncode == 1
+    assert "mnist_mlp_subclass.py" in result.stderr
+    assert "1 file out of date" in result.stderr
+
+
+def test_check_needs_a_file_to_compare(tmp_path):
+    result = run("new", _copy(tmp_path), "--check")
+    assert result.returncode == 2
+    assert "give -o the generated file" in result.stderr
+
+
+def test_a_bad_spec_is_still_a_positioned_error(tmp_path):
+    spec = tmp_path / "bad.mg"
+    spec.write_text("input 4\ndnse 3\n")
+    result = run("new", spec, "-o", tmp_path / "model.py", "--check")
+    assert result.returncode == 2
+    assert f"{spec}:2:1: error: unknown layer 'dnse'" in result.stderr
+
+
+def test_the_pre_commit_hook_runs_new_check(tmp_path):
+    """Run the hook as pre-commit would: its entry, then the user's args, files not passed."""
+    (hook,) = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hook["id"] == "modelgen-check" and hook["pass_filenames"] is False
+    command = shlex.split(hook["entry"])
+    assert command[0] == "modelgen"
+    spec = _copy(tmp_path)
+    args = [spec, "--style", "functional", "-o", tmp_path / "model.py"]
+    assert run(*command[1:], *args).returncode == 1  # not generated yet
+    assert run("new", *args).returncode == 0
+    assert run(*command[1:], *args).returncode == 0
