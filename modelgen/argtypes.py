@@ -336,7 +336,8 @@ class KerasObjects(ArgType):
 
     @property
     def description(self) -> str:  # type: ignore[override]
-        return f"{self.what} name, or one with settings such as {self.classes[-1].word}(...)"
+        example = next(c for c in self.classes if c.settings)
+        return f"{self.what} name, or one with settings such as {example.word}(...)"
 
     @property
     def words(self) -> tuple[str, ...]:

@@ -1,11 +1,19 @@
-"""Rewrite the golden files under examples/ and the catalogue table of docs/dsl.md: `python -m tests.regen`.
+"""Rewrite the golden files under examples/, the catalogue table of docs/dsl.md and the
+generated blocks of docs/tutorial.md: `python -m tests.regen`.
 
 Review the diff: it shows exactly what changed in the generated code.
 """
 
 from __future__ import annotations
 
-from .goldens import DSL_DOC, example_specs, expected_dsl_doc, expected_files
+from .goldens import (
+    DSL_DOC,
+    TUTORIAL,
+    example_specs,
+    expected_dsl_doc,
+    expected_files,
+    expected_tutorial,
+)
 
 
 def main() -> None:
@@ -21,6 +29,10 @@ def main() -> None:
     if DSL_DOC.read_text(encoding="utf-8") != doc:
         DSL_DOC.write_text(doc, encoding="utf-8")
         print("updated docs/dsl.md")
+    tutorial = expected_tutorial()
+    if TUTORIAL.read_text(encoding="utf-8") != tutorial:
+        TUTORIAL.write_text(tutorial, encoding="utf-8")
+        print("updated docs/tutorial.md")
 
 
 if __name__ == "__main__":
