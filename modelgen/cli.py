@@ -84,28 +84,42 @@ def cli() -> None:
     show_default=True,
     help="'tensorflow' writes 'from tensorflow import keras' as older tutorials do.",
 )
-def new(spec, expression, style, output, force, imports) -> None:
+@click.option(
+    "--check",
+    "check_only",
+    is_flag=True,
+    help="Write nothing; exit 1 if the -o file(s) differ from what SPEC generates, as black --check.",
+)
+@click.option("--diff", is_flag=True, help="With --check, print how each file would change.")
+def new(spec, expression, style, output, force, imports, check_only, diff) -> None:
     """Generate Keras code from SPEC (a file, or '-' for stdin)."""
     graph = _read_spec(spec, expression)
+    if check_only and (output is None or output == "-"):
+        raise UsageError("--check compares files on disk: give -o the generated file (or folder)")
     if style == ALL:
-        _write_all(graph, output, force, imports)
-        return
-    code = generate(graph, style, imports)
-    if output is None or output == "-":
-        click.echo(code, nl=False)
-        return
-    target = Path(output)
-    if target.is_dir():
-        target = target / f"{graph.name}_{STYLES[style].file_suffix}.py"
-    write_files({target: code}, force)
-    click.echo(f"wrote {target}", err=True)
+        files = _all_files(graph, output, imports, create=not check_only)
+    else:
+        code = generate(graph, style, imports)
+        if output is None or output == "-":
+            click.echo(code, nl=False)
+            return
+        target = Path(output)
+        if target.is_dir():
+            target = target / f"{graph.name}_{STYLES[style].file_suffix}.py"
+        files = {target: code}
+    if check_only:
+        sys.exit(_check_files(files, diff))
+    write_files(files, force)
+    for path in files:
+        click.echo(f"wrote {path}", err=True)
 
 
-def _write_all(graph: ModelGraph, output: str | None, force: bool, imports: str) -> None:
+def _all_files(graph: ModelGraph, output: str | None, imports: str, create: bool) -> dict:
+    """--style all: one file per style that can express the model; notes for the rest."""
     if output == "-":
         raise UsageError("--style all writes several files: give -o a folder, not '-'")
     folder = Path(output or ".")
-    if not folder.exists() and folder.parent.is_dir():
+    if create and not folder.exists() and folder.parent.is_dir():
         folder.mkdir()
     files = {}
     for result in generate_all(graph, imports):
@@ -117,9 +131,48 @@ def _write_all(graph: ModelGraph, output: str | None, force: bool, imports: str)
             continue
         assert result.code is not None
         files[folder / f"{graph.name}_{STYLES[result.style].file_suffix}.py"] = result.code
-    write_files(files, force)
-    for path in files:
-        click.echo(f"wrote {path}", err=True)
+    return files
+
+
+def _check_files(files: dict[Path, str], diff: bool) -> int:
+    """Compare generated code with the files on disk: 0 if all are up to date, else 1."""
+    stale = []
+    for path, code in files.items():
+        try:
+            current = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            current = None
+        except (OSError, UnicodeDecodeError) as error:
+            raise UsageError(f"{path}: cannot read: {error}") from None
+        if current == code:
+            continue
+        stale.append(path)
+        click.echo(f"would {'write' if current is None else 'regenerate'} {path}", err=True)
+        if diff:
+            import difflib
+
+            click.echo(
+                "".join(
+                    difflib.unified_diff(
+                        (current or "").splitlines(keepends=True),
+                        code.splitlines(keepends=True),
+                        f"{path} (on disk)",
+                        f"{path} (generated)",
+                    )
+                ),
+                nl=False,
+            )
+    if stale:
+        click.echo(
+            f"{len(stale)} file{'s' if len(stale) > 1 else ''} out of date with the spec: "
+            "run the same command without --check",
+            err=True,
+        )
+        return 1
+    click.echo(
+        f"{len(files)} file{'s' if len(files) > 1 else ''} up to date with the spec", err=True
+    )
+    return 0
 
 
 @cli.command()
@@ -177,11 +230,7 @@ def import_model(source, output, force) -> None:
     Python file defining build_model() or a module-level model (run in a subprocess).
     """
     text, _ = _import(source)
-    if output is None or output == "-":
-        click.echo(text, nl=False)
-        return
-    write_files({Path(output): text}, force)
-    click.echo(f"wrote {output}", err=True)
+    _emit(text, output, force)
 
 
 @cli.command()
@@ -213,11 +262,7 @@ def convert(source, style, output, force, imports, weights) -> None:
         write_files({Path(output): code}, force)
         click.echo(f"wrote {output} and {target}", err=True)
         return
-    if output is None or output == "-":
-        click.echo(code, nl=False)
-        return
-    write_files({Path(output): code}, force)
-    click.echo(f"wrote {output}", err=True)
+    _emit(code, output, force)
 
 
 def _import(source: str) -> tuple[str, ModelGraph]:
