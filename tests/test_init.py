@@ -263,16 +263,6 @@ def test_without_a_directory_the_project_is_named_after_the_model(tmp_path, env)
     assert (tmp_path / "small_cnn" / "README.md").read_text().startswith("# small_cnn\n")
 
 
-def test_importing_the_cli_imports_neither_cookiecutter_nor_the_project_module():
-    code = (
-        "import sys, modelgen.cli\n"
-        "loaded = [m for m in sys.modules if m.startswith(('cookiecutter', 'modelgen.project'))]\n"
-        "assert not loaded, loaded\n"
-    )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-
-
 def test_model_arrays_follow_the_spec(tmp_path):
     inputs, outputs = model_arrays(presets()["mlp"])
     assert inputs == [Array("input_layer", (28, 28), "float32", "features")]
