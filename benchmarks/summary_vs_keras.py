@@ -24,18 +24,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-
-def residual_spec(layers: int = 200) -> str:
-    """A chain of residual blocks, `layers` layers in all (input included)."""
-    lines = ["model residual_200", "x0: input 64", "h0: dense 64 relu"]
-    previous, block = "h0", 0
-    while len(lines) - 1 + 2 <= layers:
-        block += 1
-        lines.append(f"d{block}: dense 64 relu <- {previous}")
-        lines.append(f"h{block}: add <- {previous}, d{block}")
-        previous = f"h{block}"
-    return "\n".join(lines) + "\n"
+from specs import residual_spec  # noqa: E402
 
 
 def installed_script() -> str:
@@ -57,7 +48,8 @@ def compile_bytecode() -> None:
     import modelgen
 
     compileall.compile_dir(str(Path(modelgen.__file__).parent), quiet=1)
-    compileall.compile_dir(str(ROOT / "templates"), quiet=1)
+    # Only templates/__init__.py: templates/project holds cookiecutter's Jinja, not Python.
+    compileall.compile_dir(str(ROOT / "templates"), maxlevels=0, quiet=1)
 
 
 def seconds(command: list[str]) -> float:
