@@ -194,7 +194,10 @@ def module_view(
                 is_input=node.is_input,
                 functional_call=functional_call,
                 subclass_call=subclass_call,
-                build_shape=literal(graph.facts[node.sources[0]].output_shape) if reason else "",
+                # (a graph whose shapes were never inferred renders without it)
+                build_shape=literal(graph.facts[node.sources[0]].output_shape)
+                if reason and graph.facts
+                else "",
                 build_reason=reason,
             )
         )
