@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .cache import private_folder
+
 if TYPE_CHECKING:
     import jinja2
 
@@ -20,8 +22,12 @@ def environment(folder: str = "") -> jinja2.Environment:
     import jinja2  # only rendering needs it; summary and check do not
 
     root = resources.files("modelgen.templates")
+    # Compiling the templates is a good part of a cold `modelgen new`: keep the
+    # compiled code (per Jinja version) where only this user can write.
+    compiled = private_folder(f"jinja{jinja2.__version__}")
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(root / folder if folder else root)),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
