@@ -27,6 +27,12 @@ class ArgumentTypeError(Exception):
         self.at = at  # the part of the value to blame, when not all of it
 
 
+# A quoted number, shape or constant: the quotes are the mistake.
+_LITERAL = re.compile(
+    r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?|true|false|none|(\d+|\?)([xX](\d+|\?))+", re.I
+)
+
+
 def _received(value: Value) -> str:
     return f"Received: {value.text!r} ({value.kind.value})"
 
@@ -45,7 +51,15 @@ class ArgType:
         return value
 
     def fail(self, value: Value, hint: str | None = None) -> ArgumentTypeError:
-        return ArgumentTypeError(f"expected {self.description}. {_received(value)}", hint)
+        return ArgumentTypeError(
+            f"expected {self.description}. {_received(value)}", hint or self.hint_for(value)
+        )
+
+    def hint_for(self, value: Value) -> str | None:
+        """What to write instead, when it is plain from what was written."""
+        if value.kind is ValueKind.STRING and _LITERAL.fullmatch(str(value.data)):
+            return f"write it without quotes: {value.data}"
+        return None
 
 
 @dataclass(frozen=True)
@@ -68,6 +82,12 @@ class Integer(ArgType):
             raise self.fail(value)
         return value.data
 
+    def hint_for(self, value: Value) -> str | None:
+        number = value.data
+        if isinstance(number, float) and abs(number) < 1e15 and number.is_integer():
+            return f"write {int(number)}, without a decimal point"
+        return super().hint_for(value)
+
 
 @dataclass(frozen=True)
 class Number(ArgType):
@@ -78,6 +98,10 @@ class Number(ArgType):
     def description(self) -> str:  # type: ignore[override]
         if self.minimum is not None and self.below is not None:
             return f"a number in [{self.minimum:g}, {self.below:g})"
+        if self.minimum == 0:
+            return "a non-negative number"
+        if self.minimum is not None:
+            return f"a number of {self.minimum:g} or more"
         return "a number"
 
     def coerce(self, value: Value) -> PyValue:
@@ -110,6 +134,11 @@ class Text(ArgType):
         if value.kind not in (ValueKind.WORD, ValueKind.STRING):
             raise self.fail(value)
         return value.data  # type: ignore[return-value]
+
+    def hint_for(self, value: Value) -> str | None:
+        if value.kind in (ValueKind.INT, ValueKind.FLOAT, ValueKind.BOOL, ValueKind.NONE):
+            return f'quote it: "{value.text}"'
+        return super().hint_for(value)
 
 
 @dataclass(frozen=True)
@@ -410,7 +439,7 @@ class KerasObjects(ArgType):
                     settings.append((setting.name, setting.type.coerce(item)))
                 except ArgumentTypeError as error:
                     raise ArgumentTypeError(
-                        f"{chosen.word} {setting.name}: {error.message}",
+                        f"{chosen.word}({setting.name}=...): {error.message}",
                         error.hint,
                         error.at or item,
                     ) from None

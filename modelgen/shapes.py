@@ -10,6 +10,7 @@ Pure Python: no TensorFlow.
 from __future__ import annotations
 
 import dataclasses
+import math
 
 from .argtypes import DTYPE_ITEMSIZE
 from .catalogue import Call, LayerEntry, ShapeError
@@ -46,6 +47,7 @@ def infer_shapes(graph: ModelGraph) -> ModelGraph:
         try:
             shape = node.entry.shape_rule(call)
             weights = node.entry.param_rule(call)
+            _check_size(shape, weights)
         except ShapeError as error:
             diagnostics.append(_diagnostic(node, error))
             facts.append(None)
@@ -55,6 +57,21 @@ def infer_shapes(graph: ModelGraph) -> ModelGraph:
     if diagnostics:
         raise SpecError(graph.spec.filename, graph.spec.source, diagnostics)
     return dataclasses.replace(graph, facts=tuple(facts))  # type: ignore[arg-type]
+
+
+MAX_INTEGER = 2**63 - 1  # Keras and TensorFlow size tensors and count weights in int64
+
+
+def _check_size(shape: Shape, weights: list[Weight]) -> None:
+    """Keras sizes tensors and weights in 64-bit integers: refuse what does not fit."""
+    if math.prod(d for d in shape if d is not None) > MAX_INTEGER:
+        raise ShapeError(
+            f"the output holds more than {MAX_INTEGER} numbers, more than Keras can count", "shape"
+        )
+    if any(w.count > MAX_INTEGER for w in weights):
+        raise ShapeError(
+            f"a weight holds more than {MAX_INTEGER} numbers, more than Keras can count"
+        )
 
 
 def as_declared(call: Call, weights: list[Weight]) -> list[Weight]:

@@ -6,6 +6,7 @@ Review the diff: it shows exactly what changed in the generated code.
 
 from __future__ import annotations
 
+from .bad_specs import write_snapshots
 from .goldens import (
     DSL_DOC,
     TUTORIAL,
@@ -33,6 +34,8 @@ def main() -> None:
     if TUTORIAL.read_text(encoding="utf-8") != tutorial:
         TUTORIAL.write_text(tutorial, encoding="utf-8")
         print("updated docs/tutorial.md")
+    for path in write_snapshots():  # tests/bad/: what modelgen says about bad specs
+        print(f"updated {path}")
 
 
 if __name__ == "__main__":

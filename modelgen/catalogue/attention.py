@@ -131,6 +131,10 @@ def _mha_weights(call: Call) -> list[Weight]:
 def _attention_shape(call: Call) -> Shape:
     query, value, key = query_value_key(call)
     _same_rank(query, value, key)
+    if len(query) < 2:  # Keras builds it, but the scores' transpose fails on the first call
+        raise ShapeError(
+            f"expected inputs of rank 2 or more (batch axis included). Received: query {show(query)}"
+        )
     # the scores are query . key (dot) or sum(tanh(query + key)) (concat, which broadcasts)
     q, k = query[-1], key[-1]
     if _clash(q, k) and not (call["score_mode"] == "concat" and 1 in (q, k)):

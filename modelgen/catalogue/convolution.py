@@ -38,6 +38,8 @@ class NonNegativeInts(t.IntTuple):
 
     @property
     def description(self) -> str:  # type: ignore[override]
+        if self.rank == 1:
+            return "a non-negative integer, or a tuple of one such as (1,)"
         example = "x".join(["1"] * self.rank)
         return f"a non-negative integer or {self.rank} of them such as {example}"
 

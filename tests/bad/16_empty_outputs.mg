@@ -1,0 +1,4 @@
+# 'outputs' lists at least one label
+a: input 8
+b: dense 4 <- a
+outputs

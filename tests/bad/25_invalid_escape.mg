@@ -1,0 +1,3 @@
+# an unknown escape in a quoted string
+input 8
+dense 8 name="first\layer"

@@ -1,0 +1,3 @@
+# full-width letters are not the ASCII layer name
+input 8
+ｄｅｎｓｅ 8

@@ -1,0 +1,3 @@
+# Integer: units is a number
+input 8
+dense ten relu

@@ -1,0 +1,3 @@
+# Text: a name is a word or a quoted string
+input 8
+dense 4 name=42

@@ -1,0 +1,3 @@
+# Shape: an input size is positive
+input -28
+dense 10 softmax

@@ -1,0 +1,3 @@
+# Axis: an integer
+input 8
+batchnormalization axis=last

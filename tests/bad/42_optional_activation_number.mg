@@ -1,0 +1,3 @@
+# Optional(Choice): an activation name or none
+input 8
+dense 4 activation=3

@@ -1,0 +1,3 @@
+# NonNegative: relu's max_value
+input 8
+relu max_value=-6

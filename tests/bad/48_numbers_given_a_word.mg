@@ -1,0 +1,3 @@
+# Numbers: rescaling's scale
+input 8
+rescaling scale=half

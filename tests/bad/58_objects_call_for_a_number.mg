@@ -1,0 +1,3 @@
+# a call where a number belongs
+input 8
+dropout l2(0.5)

@@ -1,0 +1,3 @@
+# an argument Dense does not take
+input 8
+dense 4 unit=4

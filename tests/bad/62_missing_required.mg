@@ -1,0 +1,3 @@
+# dense needs its units
+input 8
+dense relu

@@ -1,0 +1,3 @@
+# a Python keyword as a label
+input 8
+class: dense 4

@@ -1,0 +1,3 @@
+# labels do not start with '__'
+input 8
+__hidden: dense 4

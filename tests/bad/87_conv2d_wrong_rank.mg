@@ -1,0 +1,3 @@
+# conv2d needs height, width and channels
+input 28
+conv2d 8 3x3

@@ -1,0 +1,3 @@
+# 12 numbers do not make 5x2
+input 12
+reshape 5x2

@@ -1,0 +1,4 @@
+# dense after flatten needs every size known
+input ?x?
+flatten
+dense 3

@@ -1,0 +1,4 @@
+# attention scores need a feature axis
+q: input ()
+v: input ()
+attention <- q, v

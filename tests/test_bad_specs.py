@@ -1,0 +1,128 @@
+"""Every bad spec under tests/bad/ fails as a user sees it: exit 2, the snapshot's message
+on stderr, no traceback, and nothing written. See tests/bad_specs.py for the layout;
+`python -m tests.regen` rewrites the snapshots.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from modelgen.errors import MAX_REPORTED
+from modelgen.generate import generate, load
+
+from .bad_specs import (
+    BAD,
+    MULTI,
+    ROOT,
+    declared_errors,
+    multi_specs,
+    run_new,
+    single_specs,
+    snapshot_path,
+    style_of,
+)
+
+SINGLE = single_specs()
+MANY = multi_specs()
+# The messages that come with no hint: what Keras would refuse says it all, and a
+# value of the wrong type is answered with what was expected.
+WITHOUT_HINT = {
+    "float_out_of_range",
+    "integer_given_a_word",
+    "number_given_a_word",
+    "number_negative",
+    "int_tuple_rank",
+    "int_tuple_zero_stride",
+    "shape_negative",
+    "target_shape_two_wildcards",
+    "axis_given_a_word",
+    "optional_activation_number",
+    "rate_one",
+    "fraction_above_one",
+    "non_negative_max_value",
+    "dimensions_unknown",
+    "dot_axes_three",
+    "numbers_given_a_word",
+    "groups_zero",
+    "margins_three_for_2d",
+    "axes_given_a_float",
+    "non_negative_ints_output_padding",
+    "objects_call_for_a_number",
+    "concatenate_mismatch",
+    "add_mismatch",
+    "conv2d_wrong_rank",
+    "reshape_mismatch",
+    "pooling_larger_than_input",
+    "flatten_unknown_size",
+    "attention_rank_one",
+    "tensor_too_large",
+}
+_HEAD = re.compile(r"(?P<file>\S+):(?P<line>\d+):(?P<column>\d+): error: .+")
+
+
+def short_name(spec: Path) -> str:
+    return spec.stem.split("_", 1)[1]
+
+
+def heads(stderr: str) -> list[re.Match]:
+    return [m for m in map(_HEAD.fullmatch, stderr.splitlines()) if m]
+
+
+def fails_as_its_snapshot_says(spec: Path, folder: Path) -> str:
+    """Run `modelgen new` on `spec` into an empty `folder`; its stderr, once checked."""
+    target = folder / "out.py"
+    result = run_new(spec, target)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stdout == ""
+    assert result.stderr == snapshot_path(spec).read_text(encoding="utf-8")
+    assert not target.exists()
+    assert list(folder.iterdir()) == []  # no temporary file left behind either
+    return result.stderr
+
+
+def test_the_corpus_is_large_and_every_spec_has_a_snapshot() -> None:
+    assert len(SINGLE) >= 60 and len(MANY) >= 3
+    assert len({short_name(s) for s in SINGLE}) == len(SINGLE)
+    assert WITHOUT_HINT <= {short_name(s) for s in SINGLE}
+    snapshots = {*BAD.glob("*.expected"), *MULTI.glob("*.expected")}
+    assert snapshots == {snapshot_path(s) for s in SINGLE + MANY}
+
+
+@pytest.mark.parametrize("spec", SINGLE, ids=lambda spec: spec.stem)
+def test_a_bad_spec_gets_its_one_positioned_error(spec: Path, tmp_path: Path) -> None:
+    lines = fails_as_its_snapshot_says(spec, tmp_path).splitlines()
+    (head,) = heads("\n".join(lines))  # one mistake, one error
+    assert lines[0] == head.group(0)
+    assert head.group("file") == spec.relative_to(ROOT).as_posix()
+    line, column = int(head.group("line")), int(head.group("column"))
+    source = spec.read_text(encoding="utf-8").split("\n")[line - 1].expandtabs(1)
+    assert lines[1] == f"{line:>5} | {source}"
+    caret = re.fullmatch(r"      \| ( *)\^+", lines[2])
+    assert caret and len(caret.group(1)) + 1 == column, "the caret is under the column"
+    if short_name(spec) in WITHOUT_HINT:
+        assert len(lines) == 3
+    else:
+        assert len(lines) == 4 and lines[3].startswith("  hint: ")
+
+
+@pytest.mark.parametrize(
+    "spec", [s for s in SINGLE if style_of(s) != "functional"], ids=lambda spec: spec.stem
+)
+def test_a_style_refusal_is_a_model_the_functional_style_writes(spec: Path) -> None:
+    graph = load(spec.read_text(encoding="utf-8"), spec.name)
+    assert "keras.Model(" in generate(graph, "functional")
+
+
+@pytest.mark.parametrize("spec", MANY, ids=lambda spec: spec.stem)
+def test_every_error_is_reported_in_one_run_in_source_order(spec: Path, tmp_path: Path) -> None:
+    stderr = fails_as_its_snapshot_says(spec, tmp_path)
+    positions = [(int(h.group("line")), int(h.group("column"))) for h in heads(stderr)]
+    declared = declared_errors(spec)
+    assert len(positions) == min(declared, MAX_REPORTED)
+    assert positions == sorted(positions)
+    if declared > MAX_REPORTED:
+        assert stderr.splitlines()[-1] == f"... and {declared - MAX_REPORTED} more errors"
