@@ -31,7 +31,7 @@ from . import catalogue
 from .catalogue import NO_DEFAULT, LayerEntry, Param
 from .errors import MAX_REPORTED, ModelgenError
 from .ir import KerasObject, PyValue
-from .naming import snake_case
+from .naming import as_identifier, snake_case
 from .validate import RESERVED_NAMES
 
 # Settings Keras saves with neutral values that the DSL has no words for.
@@ -510,8 +510,8 @@ def _entry(layer: _Layer, where: str) -> LayerEntry:
 
 
 def _identifier(text: str, taken: set[str]) -> str:
-    base = re.sub(r"\W", "_", text) or "layer"
-    if base[0].isdigit():
+    base = as_identifier(text) or "layer"
+    if not base.isidentifier():  # it starts with a digit
         base = f"layer_{base}"
     if keyword.iskeyword(base) or base in RESERVED_NAMES or base.startswith("__"):
         base = f"{base.strip('_')}_layer"
