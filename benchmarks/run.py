@@ -12,7 +12,8 @@ shared and noisy. It measures:
 * breakdown: parse, shape inference, render and black, as shares of one in-process
   generation, for the MLP and a 500-layer residual DAG;
 * throughput: in-process specs per second for `--style all` over all the examples;
-* scaling: time per layer for chains and residual DAGs of 10 to 10,000 layers;
+* scaling: time per layer for chains and residual DAGs of 10 to 10,000 layers
+  (benchmarks/scaling.py);
 * summary: `modelgen summary` against Keras' `summary()`, each in a fresh process;
 * peak memory (RSS): the cold CLI, and the 10,000-layer chain.
 
@@ -35,8 +36,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from specs import chain_spec, residual_spec  # noqa: E402
+import scaling as scaling_benchmark  # noqa: E402
 from summary_vs_keras import (  # noqa: E402
     ROOT,
     compile_bytecode,
@@ -52,6 +54,7 @@ from modelgen.shapes import infer_shapes  # noqa: E402
 from modelgen.styles import STYLES  # noqa: E402
 from modelgen.summary import check_unique_names  # noqa: E402
 from modelgen.validate import validate  # noqa: E402
+from tests.large_specs import chain, residual_dag  # noqa: E402
 
 MLP = ROOT / "examples" / "mnist_mlp.mg"
 SIZES = (10, 100, 1000, 10000)
@@ -163,32 +166,14 @@ def throughput(repeat: int) -> dict:
 
 
 def scaling(repeat: int) -> dict:
-    """In-process load + functional code, per layer, for chains and residual DAGs."""
-    rows = {}
-    for kind, make in (("chain", chain_spec), ("dag", residual_spec)):
-        for size in SIZES:
-            text = make(size)
-            times = max(1, repeat if size <= 1000 else repeat // 3)
-            took = median_of(lambda t=text: _generate(t), times)
-            rows[f"{kind}_{size}"] = {"layers": size, "s": took, "s_per_layer": took / size}
-        base = rows[f"{kind}_100"]["s_per_layer"]
-        for size in SIZES:
-            rows[f"{kind}_{size}"]["per_layer_vs_100"] = (
-                rows[f"{kind}_{size}"]["s_per_layer"] / base
-            )
-    return rows
-
-
-def _generate(text: str) -> None:
-    graph = load(text, "bench.mg")
-    style = STYLES["functional"]
-    format_code(render(graph, style.template, style.title))
+    """benchmarks/scaling.py: load + every style that applies, per layer, chains and DAGs."""
+    return scaling_benchmark.measure(list(SIZES), repeat)
 
 
 def summary_vs_keras(modelgen: str, work: Path, repeat: int) -> dict:
     rows = {}
     cases = {"mnist_mlp": MLP, "residual_200": work / "residual_200.mg"}
-    cases["residual_200"].write_text(residual_spec(200))
+    cases["residual_200"].write_text(residual_dag(200))
     for name, spec in cases.items():
         code = subprocess.run(
             [modelgen, "new", str(spec), "--style", "functional"],
@@ -205,11 +190,11 @@ def summary_vs_keras(modelgen: str, work: Path, repeat: int) -> dict:
 
 
 def memory(modelgen: str, work: Path) -> dict:
-    chain = work / "chain_10000.mg"
-    chain.write_text(chain_spec(10000))
+    big = work / "chain_10000.mg"
+    big.write_text(chain(10000))
     return {
         "cold_new_mb": peak_rss_mb([modelgen, "new", str(MLP), "--style", "functional"]),
-        "chain_10000_mb": peak_rss_mb([modelgen, "new", str(chain), "--style", "functional"]),
+        "chain_10000_mb": peak_rss_mb([modelgen, "new", str(big), "--style", "functional"]),
         "python_pass_mb": peak_rss_mb([sys.executable, "-c", "pass"]),
         "import_keras_mb": peak_rss_mb([sys.executable, "-c", "import keras"]),
     }
@@ -291,15 +276,16 @@ def table(results: dict) -> str:
         "",
         f"throughput: {t['specs_per_s']:.1f} specs/s (--style all, {t['specs']} examples, in-process)",
         "",
-        "scaling (in-process load + functional code)",
+        "scaling (in-process load + every style that applies: 4 for the chain, 2 for the DAG)",
         f"  {'layers':>8} {'chain s':>9} {'per layer':>11} {'vs 100':>7} {'dag s':>9} {'per layer':>11} {'vs 100':>7}",
     ]
     s = results["scaling"]
     for size in SIZES:
         ch, dg = s[f"chain_{size}"], s[f"dag_{size}"]
         lines.append(
-            f"  {size:>8} {ch['s']:9.3f} {ch['s_per_layer'] * 1e3:9.3f}ms {ch['per_layer_vs_100']:6.2f}x"
-            f" {dg['s']:9.3f} {dg['s_per_layer'] * 1e3:9.3f}ms {dg['per_layer_vs_100']:6.2f}x"
+            f"  {size:>8} {ch['seconds']:9.3f} {ch['seconds_per_layer'] * 1e3:9.3f}ms"
+            f" {ch['per_layer_vs_100']:6.2f}x {dg['seconds']:9.3f}"
+            f" {dg['seconds_per_layer'] * 1e3:9.3f}ms {dg['per_layer_vs_100']:6.2f}x"
         )
     lines += ["", "summary: modelgen summary vs Keras summary() (fresh processes, median)"]
     for name, row in results["summary"].items():
@@ -338,7 +324,7 @@ def main() -> None:
         work = Path(folder)
         results["cold_cli"] = cold_cli(modelgen, repeat)
         results["breakdown_mlp"] = breakdown(MLP.read_text(encoding="utf-8"), repeat)
-        results["breakdown_dag_500"] = breakdown(residual_spec(500), repeat)
+        results["breakdown_dag_500"] = breakdown(residual_dag(500), repeat)
         results["throughput"] = throughput(repeat)
         results["scaling"] = scaling(repeat)
         results["summary"] = summary_vs_keras(modelgen, work, max(3, repeat // 2))

@@ -24,9 +24,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(ROOT))
 
-from specs import residual_spec  # noqa: E402
+from tests.large_specs import residual_dag  # noqa: E402
 
 
 def installed_script() -> str:
@@ -80,7 +80,7 @@ def main() -> None:
     compile_bytecode()
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
-        (work / "residual_200.mg").write_text(residual_spec())
+        (work / "residual_200.mg").write_text(residual_dag(200))
         cases = {
             "mnist_mlp (5 layers)": ROOT / "examples" / "mnist_mlp.mg",
             "residual (200 layers)": work / "residual_200.mg",

@@ -55,10 +55,18 @@ class UsageError(ModelgenError):
 def suggest(word: str, candidates: Iterable[str]) -> str | None:
     """A 'did you mean' hint for a misspelt word, or None when nothing is close."""
     import difflib  # only a mistake needs it
+    import unicodedata
 
     pool = {c.lower(): c for c in candidates}
-    close = difflib.get_close_matches(word.lower(), list(pool), n=1, cutoff=0.6)
+    typed = unicodedata.normalize("NFKC", word).lower()  # full-width ｄｅｎｓｅ is dense
+    close = difflib.get_close_matches(typed, list(pool), n=1, cutoff=0.6)
     return f"did you mean '{pool[close[0]]}'?" if close else None
+
+
+# A longer source line is shown as this many characters around the span, so that a
+# 10,000-character line does not fill the terminal once for every error on it.
+SHOWN_WIDTH = 200
+SHOWN_BEFORE = 40
 
 
 def format_diagnostics(filename: str, source: str, diagnostics: list[Diagnostic]) -> str:
@@ -76,11 +84,19 @@ def _format_one(filename: str, lines: list[str], diagnostic: Diagnostic) -> str:
     out = [head]
     if 1 <= span.line <= len(lines):
         text = lines[span.line - 1].expandtabs(1)
-        gutter = f"{span.line:>5} | "
-        out.append(gutter + text)
+        column = span.column
         end = span.end_column if span.end_line == span.line else len(text) + 1
-        width = max(1, min(end, len(text) + 1) - span.column)
-        out.append(" " * (len(gutter) - 2) + "| " + " " * (span.column - 1) + "^" * width)
+        after = ""
+        if len(text) > SHOWN_WIDTH:  # a window around the span, '...' for the rest
+            start = max(0, min(column - 1 - SHOWN_BEFORE, len(text) - SHOWN_WIDTH))
+            before = "..." if start else ""
+            after = "..." if start + SHOWN_WIDTH < len(text) else ""
+            text = before + text[start : start + SHOWN_WIDTH]
+            column, end = column - start + len(before), end - start + len(before)
+        gutter = f"{span.line:>5} | "
+        out.append(gutter + text + after)
+        width = max(1, min(end, len(text) + 1) - column)
+        out.append(" " * (len(gutter) - 2) + "| " + " " * (column - 1) + "^" * width)
     if diagnostic.hint:
         out.append(f"  hint: {diagnostic.hint}")
     return "\n".join(out)

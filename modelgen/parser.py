@@ -10,7 +10,6 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-import os
 import re
 import sys
 from pathlib import Path
@@ -20,6 +19,7 @@ from lark import Lark, Token, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.visitors import Transformer_NonRecursive
 
+from .cache import private_folder
 from .errors import Diagnostic, SpecError
 from .ir import (
     CallData,
@@ -34,11 +34,15 @@ from .ir import (
     Value,
     ValueKind,
 )
+from .naming import as_identifier
 
 EXPR_FILENAME = "<expr>"
 STDIN_FILENAME = "<stdin>"
 DEFAULT_MODEL_NAME = "model"
 MAX_TUPLE_DEPTH = 8  # (((1))) is plenty; deeper nesting is a mistake, not a shape
+# A statement never needs more; a longer line is a mistake or an attack, and would fill
+# the terminal with itself in every error message.
+MAX_LINE_LENGTH = 10_000
 
 # How the terminals of grammar.lark read in a message.
 _TERMINAL_WORDS = {
@@ -77,31 +81,17 @@ def _lark() -> Lark:
 
 
 def _private_cache_file() -> str | None:
-    """Where lark may keep the compiled grammar: a folder only this user can write, or None.
-
-    lark's cache is a pickle, so it must never be read from a place others can write
-    (lark's own default is the shared temp folder).
-    """
-    if os.environ.get("MODELGEN_NO_CACHE"):
-        return None
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    folder = base / "modelgen"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        info = folder.stat()
-        if info.st_uid != os.getuid() or info.st_mode & 0o022:
-            return None
-    except OSError:
-        return None
+    """Where lark may keep the compiled grammar (a pickle): the private cache folder, or None."""
+    folder = private_folder()
     version = f"lark{lark.__version__}-py{sys.version_info[0]}{sys.version_info[1]}"
-    return str(folder / f"grammar-{version}.lark-cache")
+    return str(folder / f"grammar-{version}.lark-cache") if folder else None
 
 
 def default_model_name(filename: str) -> str:
     """The model name a spec gets without a `model` statement: its file's stem, made an identifier."""
     if filename in (EXPR_FILENAME, STDIN_FILENAME):
         return DEFAULT_MODEL_NAME
-    stem = re.sub(r"\W", "_", Path(filename).stem)
+    stem = as_identifier(Path(filename).stem)
     if not stem or not stem.isidentifier():
         stem = f"model_{stem}".rstrip("_") or DEFAULT_MODEL_NAME
     return stem
@@ -109,6 +99,18 @@ def default_model_name(filename: str) -> str:
 
 def parse(source: str, filename: str = EXPR_FILENAME) -> Spec:
     """Parse spec text into the syntax IR, or raise `SpecError` with every syntax error."""
+    too_long = [
+        Diagnostic(
+            f"line {number} is {len(line):,} characters long: a spec line has at most "
+            f"{MAX_LINE_LENGTH:,}",
+            Span(number, MAX_LINE_LENGTH + 1, number, len(line) + 1),
+            "write one statement per line",
+        )
+        for number, line in enumerate(source_lines(source), start=1)
+        if len(line) > MAX_LINE_LENGTH
+    ]
+    if too_long:
+        raise SpecError(filename, source, too_long)
     try:
         tree = _lark().parse(source)
     except UnexpectedInput as error:
@@ -154,8 +156,8 @@ def _diagnostic(error: UnexpectedInput, line: str, number: int) -> Diagnostic:
         return _character_error(line, number, column)
     assert isinstance(error, UnexpectedToken)
     token = error.token
-    if token.type == "$END":  # lark places it on the last token; point past the line
-        column = len(line.rstrip()) + 1
+    if token.type == "$END":  # lark places it on the last token; point past the code
+        column = len(_code(line).rstrip()) + 1
         found, width = "end of the line", 1
     elif token.type in _TOKEN_NOUNS:
         found, width = f"{_TOKEN_NOUNS[token.type]} {str(token)!r}", len(token)
@@ -165,6 +167,13 @@ def _diagnostic(error: UnexpectedInput, line: str, number: int) -> Diagnostic:
         found, width = repr(str(token)), len(token)
     span = Span(number, column, number, column + max(width, 1))
     if token.type == "COLON":
+        dashed = re.search(r"(?:^|\|)\s*([^\W\d][\w-]*-[\w-]*)\s*$", line[: column - 1])
+        if dashed:  # `hidden-1:` lexes as a name and the integer -1
+            return Diagnostic(
+                f"label {dashed.group(1)!r} has a '-'",
+                Span(number, dashed.start(1) + 1, number, dashed.end(1) + 1),
+                f"names are letters, digits and '_': write {dashed.group(1).replace('-', '_')}",
+            )
         keyword = re.search(r"(?:^|\|)\s*(model|outputs)\s*$", line[: column - 1], re.I)
         if keyword:
             return Diagnostic(
@@ -172,9 +181,58 @@ def _diagnostic(error: UnexpectedInput, line: str, number: int) -> Diagnostic:
                 span,
                 "choose another label, e.g. 'net:'",
             )
+    hint = None
+    if token.type in ("$END", "_SEP"):
+        hint = _unfinished(line[: column - 1], error.expected)
+    elif token.type in _VALUE_TERMINALS and "<-" in _code(line[: column - 1]).rsplit("|", 1)[-1]:
+        hint = "expected ',' between sources; arguments go before '<-', which ends the statement"
     return Diagnostic(
-        f"unexpected {found}", span, _TOKEN_HINTS.get(token.type) or _expected(error.expected)
+        f"unexpected {found}",
+        span,
+        hint or _TOKEN_HINTS.get(token.type) or _expected(error.expected),
     )
+
+
+# Strings first, so that a '(' or '#' inside one is not taken for code.
+_STRING_PAREN_OR_COMMENT = re.compile(r'"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*'|[()]|#.*")
+
+
+def _code(line: str) -> str:
+    """The line without its comment."""
+    for match in _STRING_PAREN_OR_COMMENT.finditer(line):
+        if match.group().startswith("#"):
+            return line[: match.start()]
+    return line
+
+
+def _unfinished(before: str, expected: set[str]) -> str | None:
+    """A hint for a statement that stops too early, at the end of `before`: `key=`, `(1, 2`..."""
+    statement = before.rsplit("|", 1)[-1].strip()
+    key = re.search(r"([^\W\d]\w*)\s*=$", statement)
+    if key:
+        return f"expected a value for the argument '{key.group(1)}=', e.g. 'activation=relu'"
+    unclosed = _unclosed(before)
+    if unclosed is not None and "RPAR" in expected:
+        return (
+            f"expected ')' to close the '(' at column {unclosed + 1}, or ','; "
+            "a statement never spans lines"
+        )
+    if statement == "outputs":
+        return "expected a name: list the output labels, as in 'outputs a, b'"
+    if statement == "model":
+        return "expected a name, as in 'model mnist_mlp'"
+    return None
+
+
+def _unclosed(before: str) -> int | None:
+    """The index of the last '(' in `before` that no ')' closes, or None."""
+    opened: list[int] = []
+    for match in _STRING_PAREN_OR_COMMENT.finditer(before):
+        if match.group() == "(":
+            opened.append(match.start())
+        elif match.group() == ")" and opened:
+            opened.pop()
+    return opened[-1] if opened else None
 
 
 def _character_error(line: str, number: int, column: int) -> Diagnostic:
@@ -182,6 +240,12 @@ def _character_error(line: str, number: int, column: int) -> Diagnostic:
     rest = line[column - 1 :]
     if char.isdigit() or (char in ".?+-" and re.match(r"[+-]?[\d.?]", rest)):
         word = re.match(r"[+\-\w.?]+", rest).group()  # type: ignore[union-attr]
+        if re.fullmatch(r"\d\w*", word) and rest[len(word) :].lstrip().startswith(":"):
+            return Diagnostic(
+                f"label {word!r} starts with a digit",
+                Span(number, column, number, column + len(word)),
+                f"a label is a Python identifier: start it with a letter, e.g. 'layer_{word}'",
+            )
         return Diagnostic(
             f"malformed number or shape {word!r}",
             Span(number, column, number, column + len(word)),
@@ -239,7 +303,7 @@ def _character_hint(char: str, before: str) -> str | None:
         return "names are letters, digits and '_': write my_model, not my-model"
     if char == "-":
         return "sources are given with '<-', e.g. 'concatenate <- a, b'"
-    if char == "<":
+    if char in "<←⟵":
         return "sources are given with '<-' followed by label names"
     if char in ";,":
         return "separate statements with a new line or '|', arguments with spaces"
@@ -301,11 +365,13 @@ class _ToIR(Transformer_NonRecursive):
 
     # -------------------------------------------------------------------- values
     def int(self, token: Token) -> Value:
-        try:
-            number = int(token)
-        except ValueError:  # more digits than Python converts
-            return self._bad("integer is too long", _span(token), str(token))
+        number = _integer(str(token))
+        if number is None:
+            return self._too_long(token)
         return Value(ValueKind.INT, number, _span(token), str(token))
+
+    def _too_long(self, token: Token) -> Value:
+        return self._bad("integer is too long", _span(token), str(token))
 
     def float(self, token: Token) -> Value:
         number = float(token)
@@ -315,21 +381,34 @@ class _ToIR(Transformer_NonRecursive):
 
     def dims(self, token: Token) -> Value:
         span = _span(token)
+        texts = re.split("[xX]", str(token))
+        sizes = [None if d == "?" else _integer(d) for d in texts]
+        if any(size is None and d != "?" for d, size in zip(texts, sizes, strict=True)):
+            return self._too_long(token)
         items = tuple(
-            Value(ValueKind.NONE, None, span, d)
-            if d == "?"
-            else Value(ValueKind.INT, int(d), span, d)
-            for d in re.split("[xX]", str(token))
+            Value(ValueKind.NONE if size is None else ValueKind.INT, size, span, d)
+            for d, size in zip(texts, sizes, strict=True)
         )
         return Value(ValueKind.TUPLE, items, span, str(token))
 
     def string(self, token: Token) -> Value:
         import ast  # only quoted strings need it
+        import warnings
 
         try:
-            text = ast.literal_eval(str(token))
-        except (ValueError, SyntaxError) as error:
-            return self._bad(f"invalid string: {error.args[0]}", _span(token), str(token))
+            with warnings.catch_warnings():
+                # "\q" is a warning, not an error, until some Python makes it one: be strict now
+                warnings.simplefilter("error")
+                text = ast.literal_eval(str(token))
+        except (ValueError, SyntaxError, Warning) as error:
+            # "(unicode error) 'unicodeescape' codec can't decode bytes in position 0-1: ..."
+            reason = str(error.args[0]).rpartition(": ")[2]
+            return self._bad(
+                f"invalid string: {reason}",
+                _span(token),
+                str(token),
+                "a backslash starts an escape such as \\n or \\u00e9; write \\\\ for a backslash",
+            )
         return Value(ValueKind.STRING, text, _span(token), str(token))
 
     def word(self, token: Token) -> Value:
@@ -371,6 +450,14 @@ class _ToIR(Transformer_NonRecursive):
                 f"tuples nest more than {MAX_TUPLE_DEPTH} deep", span, text, "flatten the tuple"
             )
         return Value(ValueKind.TUPLE, tuple(items), span, text)
+
+
+def _integer(text: str) -> int | None:
+    """The integer `text` spells, or None if it has more digits than Python converts."""
+    try:
+        return int(text)
+    except ValueError:
+        return None
 
 
 def _depth(value: Value) -> int:

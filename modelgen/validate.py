@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import keyword as python_keyword
+import unicodedata
 from dataclasses import dataclass, field
 
 from . import catalogue
@@ -34,7 +35,10 @@ from .ir import (
 )
 
 # Names the generated modules use themselves; a label or model name may not shadow them.
-RESERVED_NAMES = frozenset({"keras", "layers", "tf", "tensorflow", "build_model", "self"})
+# (`weights` is the parameter of `build_model(weights=None)` in converted code.)
+RESERVED_NAMES = frozenset(
+    {"keras", "layers", "tf", "tensorflow", "build_model", "self", "weights"}
+)
 
 
 @dataclass
@@ -133,7 +137,9 @@ def _model_name(spec: Spec, errors: _Collector) -> str:
         errors.error(
             f"model name {name.text!r} {problem}",
             name,
-            "use letters, digits and '_', e.g. 'model mnist_mlp'",
+            f"choose another name, e.g. 'model {_renamed(name.text)}'"
+            if name.text.isidentifier()
+            else "use letters, digits and '_', e.g. 'model mnist_mlp'",
         )
     return name.text
 
@@ -141,6 +147,11 @@ def _model_name(spec: Spec, errors: _Collector) -> str:
 def _identifier_problem(text: str) -> str | None:
     if not text.isidentifier():
         return "is not a Python identifier"
+    normal = unicodedata.normalize("NFKC", text)
+    if normal != text:
+        # Python reads identifiers in NFKC: `ﬁ` is `fi` and full-width `ｋｅｒａｓ` is `keras`,
+        # so such a label could shadow another name, or `keras` itself, in the code.
+        return f"is read by Python as {normal!r} (identifiers are NFKC-normalized)"
     if python_keyword.iskeyword(text):
         return "is a Python keyword"
     if text in RESERVED_NAMES:
@@ -148,6 +159,12 @@ def _identifier_problem(text: str) -> str | None:
     if text.startswith("__"):
         return "starts with '__', which Python reserves"
     return None
+
+
+def _renamed(text: str) -> str:
+    """A name like `text` without its problem: `class` -> `class_1`, `__x` -> `x`."""
+    stripped = unicodedata.normalize("NFKC", text).lstrip("_") or "x"
+    return stripped if _identifier_problem(stripped) is None else f"{stripped}_1"
 
 
 def _labels(layers: list[LayerStatement], errors: _Collector) -> dict[str, int]:
@@ -161,7 +178,9 @@ def _labels(layers: list[LayerStatement], errors: _Collector) -> dict[str, int]:
             errors.error(
                 f"label {label.text!r} {problem}",
                 label,
-                "labels are Python identifiers such as 'hidden1'",
+                f"choose another identifier as the label, e.g. '{_renamed(label.text)}'"
+                if label.text.isidentifier()
+                else "labels are Python identifiers such as 'hidden1'",
             )
         elif label.text in labels:
             first = layers[labels[label.text]].span.line
@@ -261,7 +280,15 @@ def _bind_arguments(
         given[slot.name] = value
     for argument in keywords:
         key = argument.key.text
-        if entry.param(key) is None:
+        if entry.is_operation and key in ("name", "dtype", "trainable"):
+            errors.error(
+                f"unknown argument {key!r} for {entry.keyword}: a Keras operation, not a layer",
+                argument.key,
+                f"a label names its variable, e.g. 'scaled: {entry.example}'"
+                if key == "name"
+                else "it has no weights; set dtype= and trainable= on the layers around it",
+            )
+        elif entry.param(key) is None:
             known = [p.name for p in entry.params] + [
                 p.name for p in (wrapper.params if wrapper else ())
             ]
@@ -292,9 +319,12 @@ def _bind_arguments(
         try:
             arguments.append(Argument(param.name, param.type.coerce(value), value.span))
         except ArgumentTypeError as error:
-            errors.error(
-                f"{entry.keyword} {param.name}: {error.message}", error.at or value, error.hint
-            )
+            hint = error.hint
+            activation = given.get("activation")
+            if hint is None and activation is not None and activation is not value:
+                if _is_activation_word(value):
+                    hint = f"a layer has one activation, and this one has {activation.text!r}"
+            errors.error(f"{entry.keyword} {param.name}: {error.message}", error.at or value, hint)
     return tuple(arguments)
 
 
