@@ -457,8 +457,8 @@ class KerasObjects(ArgType):
         if chosen is None:
             return value
         settings = []
+        given = dict(value.settings)
         for setting in chosen.settings:
-            given = dict(value.settings)
             if setting.name not in given:
                 continue
             item = setting.type.canonical(given[setting.name])

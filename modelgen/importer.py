@@ -75,6 +75,11 @@ class _Layer:
     module: str = ""
     call: dict | None = None  # the inbound node: its args and kwargs, tensors included
 
+    @property
+    def is_operation(self) -> bool:
+        """A Keras operation (`x + 3.0`), not a layer: it has no name of its own to keep."""
+        return self.module.startswith("keras.src.ops")
+
 
 # Defaults Keras resolves from the inputs and saves resolved: (layer class, parameter)
 # -> the value Keras saves when the spec left the parameter out.
@@ -480,7 +485,7 @@ def _operand(layer: _Layer, entry: LayerEntry, where: str) -> float:
 def _entry(layer: _Layer, where: str) -> LayerEntry:
     if layer.class_name in ("Sequential", "Functional", "Model"):
         raise ImportProblem(f"{where} is a nested model; the DSL cannot write nested models yet")
-    if layer.module.startswith("keras.src.ops"):
+    if layer.is_operation:
         known = [e for e in catalogue.ENTRIES if e.is_operation]
         for entry in known:
             if entry.operation_class == layer.class_name:
@@ -547,8 +552,7 @@ def spec_from_config(model: dict, default_name: str = "model") -> str:
     clashing = {
         by_name[n].class_name
         for n in needs_label
-        if _automatic(n, by_name[n].class_name)
-        and not by_name[n].module.startswith("keras.src.ops")
+        if _automatic(n, by_name[n].class_name) and not by_name[n].is_operation
     }
     needs_label |= {layer.name for layer in ordered if layer.class_name in clashing}
     taken: set[str] = set()
@@ -560,7 +564,7 @@ def spec_from_config(model: dict, default_name: str = "model") -> str:
             label = _identifier(layer.name, taken)
             taken.add(label)
             labels[layer.name] = label
-            if label != layer.name and not layer.module.startswith("keras.src.ops"):
+            if label != layer.name and not layer.is_operation:
                 extra_name[layer.name] = layer.name
     lines = []
     model_name = _identifier(name, set()) if name else default_name
