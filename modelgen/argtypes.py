@@ -38,9 +38,11 @@ def _received(value: Value) -> str:
 
 
 class ArgType:
-    """Base class: `describe` for messages and `modelgen layers`, `coerce` to check."""
+    """Base class: `description` for messages and `modelgen layers`, `example` for hints
+    (a literal this type accepts, as the spec writes it), `coerce` to check."""
 
     description = "a value"
+    example = ""
 
     def coerce(self, value: Value) -> PyValue:
         raise NotImplementedError
@@ -74,6 +76,12 @@ class Integer(ArgType):
             return "a non-negative integer"
         return "an integer"
 
+    @property
+    def example(self) -> str:  # type: ignore[override]
+        if self.minimum is None:
+            return "-1"
+        return "10" if self.minimum == 1 else str(self.minimum)
+
     def coerce(self, value: Value) -> PyValue:
         if value.kind is not ValueKind.INT:
             raise self.fail(value)
@@ -104,6 +112,14 @@ class Number(ArgType):
             return f"a number of {self.minimum:g} or more"
         return "a number"
 
+    @property
+    def example(self) -> str:  # type: ignore[override]
+        if self.minimum is not None and self.below is not None:
+            return f"{(self.minimum + self.below) / 2:g}"
+        if self.minimum is not None:
+            return f"{max(self.minimum, 0.01):g}"
+        return "0.5"
+
     def coerce(self, value: Value) -> PyValue:
         if value.kind not in (ValueKind.INT, ValueKind.FLOAT):
             raise self.fail(value)
@@ -119,6 +135,7 @@ class Number(ArgType):
 @dataclass(frozen=True)
 class Boolean(ArgType):
     description = "true or false"
+    example = "true"
 
     def coerce(self, value: Value) -> PyValue:
         if value.kind is not ValueKind.BOOL:
@@ -129,6 +146,7 @@ class Boolean(ArgType):
 @dataclass(frozen=True)
 class Text(ArgType):
     description = "a word or a quoted string"
+    example = '"name"'
 
     def coerce(self, value: Value) -> PyValue:
         if value.kind not in (ValueKind.WORD, ValueKind.STRING):
@@ -147,6 +165,7 @@ class Choice(ArgType):
 
     what: str
     options: tuple[str, ...]
+    preferred: str = ""  # the example hints give, when not the first option
 
     def canonical(self, value: PyValue) -> PyValue:
         return _snake(value) if isinstance(value, str) else value
@@ -156,6 +175,10 @@ class Choice(ArgType):
         if len(self.options) <= 4:
             return f"{self.what}: " + ", ".join(self.options)
         return f"{self.what} name"
+
+    @property
+    def example(self) -> str:  # type: ignore[override]
+        return self.preferred or self.options[0]
 
     def coerce(self, value: Value) -> PyValue:
         if value.kind not in (ValueKind.WORD, ValueKind.STRING):
@@ -184,6 +207,10 @@ class IntTuple(ArgType):
         example = "x".join(["3"] * self.rank)
         return f"{kind} or {self.rank} of them such as {example}"
 
+    @property
+    def example(self) -> str:  # type: ignore[override]
+        return "x".join(["3"] * self.rank) if self.rank > 1 else "3"
+
     def canonical(self, value: PyValue) -> PyValue:
         if isinstance(value, int) and not isinstance(value, bool):
             return (value,) * self.rank
@@ -210,6 +237,7 @@ class Shape(ArgType):
     """A tensor shape without the batch axis: `784`, `28x28`, `?x8`, `(28, 28, 1)`."""
 
     description = "a shape such as 28x28 or ?x8 (an integer per dimension, '?' for unknown)"
+    example = "28x28"
 
     def coerce(self, value: Value) -> PyValue:
         if value.kind is ValueKind.INT and value.data >= 1:  # type: ignore[operator]
@@ -230,6 +258,7 @@ class TargetShape(ArgType):
     """A Reshape target: positive ints, with at most one -1 for "the rest"."""
 
     description = "a shape such as 7x4x16 or (7, -1)"
+    example = "(7, -1)"
 
     def coerce(self, value: Value) -> PyValue:
         items = (value,) if value.kind is ValueKind.INT else value.data
@@ -244,6 +273,7 @@ class TargetShape(ArgType):
 @dataclass(frozen=True)
 class Axis(ArgType):
     description = "an axis (integer) or a tuple of axes"
+    example = "-1"
 
     def canonical(self, value: PyValue) -> PyValue:
         if value is None:
@@ -272,6 +302,10 @@ class Optional(ArgType):
     @property
     def description(self) -> str:  # type: ignore[override]
         return f"{self.inner.description}, or none"
+
+    @property
+    def example(self) -> str:  # type: ignore[override]
+        return self.inner.example
 
     def canonical(self, value: PyValue) -> PyValue:
         if value is None:
@@ -304,7 +338,7 @@ DTYPE_ITEMSIZE = {
 }  # fmt: skip
 DTYPE_NAMES = tuple(sorted(DTYPE_ITEMSIZE))
 
-ACTIVATION = Choice("activation", ACTIVATION_NAMES)
+ACTIVATION = Choice("activation", ACTIVATION_NAMES, preferred="relu")
 OPTIONAL_ACTIVATION = Optional(ACTIVATION)
 DTYPE = Choice("dtype", DTYPE_NAMES)
 PADDING = Choice("padding", ("valid", "same"))
@@ -367,6 +401,11 @@ class KerasObjects(ArgType):
     def description(self) -> str:  # type: ignore[override]
         example = next(c for c in self.classes if c.settings)
         return f"{self.what} name, or one with settings such as {example.word}(...)"
+
+    @property
+    def example(self) -> str:  # type: ignore[override]
+        chosen = next(c for c in self.classes if c.settings and not c.needs_settings)
+        return chosen.word if self.what == "initializer" else _example_call(chosen)
 
     @property
     def words(self) -> tuple[str, ...]:
@@ -440,7 +479,7 @@ class KerasObjects(ArgType):
                 except ArgumentTypeError as error:
                     raise ArgumentTypeError(
                         f"{chosen.word}({setting.name}=...): {error.message}",
-                        error.hint,
+                        error.hint or f"for example: {_example_call(chosen, setting)}",
                         error.at or item,
                     ) from None
         return KerasObject(self.module, chosen.class_name, tuple(settings))
@@ -474,6 +513,13 @@ class KerasObjects(ArgType):
 
 def _snake(class_name: str) -> str:
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", class_name).lower()
+
+
+def _example_call(chosen: ObjectClass, setting: Setting | None = None) -> str:
+    """`l2(0.01)`, or `random_normal(stddev=0.5)` to show one setting."""
+    if setting is None:
+        return f"{chosen.word}({chosen.settings[0].type.example})"
+    return f"{chosen.word}({setting.name}={setting.type.example})"
 
 
 def _names(chosen: ObjectClass) -> str:

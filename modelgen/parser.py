@@ -189,7 +189,10 @@ def _diagnostic(error: UnexpectedInput, line: str, number: int) -> Diagnostic:
     return Diagnostic(
         f"unexpected {found}",
         span,
-        hint or _TOKEN_HINTS.get(token.type) or _expected(error.expected),
+        hint
+        or _TOKEN_HINTS.get(token.type)
+        or _expected(error.expected)
+        or "a statement is 'label: layer arguments <- sources'; see docs/dsl.md",
     )
 
 
@@ -329,7 +332,7 @@ class _ToIR(Transformer_NonRecursive):
         super().__init__()
         self.errors: list[Diagnostic] = []
 
-    def _bad(self, message: str, span: Span, text: str, hint: str | None = None) -> Value:
+    def _bad(self, message: str, span: Span, text: str, hint: str) -> Value:
         self.errors.append(Diagnostic(message, span, hint))
         return Value(ValueKind.NONE, None, span, text)
 
@@ -371,12 +374,22 @@ class _ToIR(Transformer_NonRecursive):
         return Value(ValueKind.INT, number, _span(token), str(token))
 
     def _too_long(self, token: Token) -> Value:
-        return self._bad("integer is too long", _span(token), str(token))
+        return self._bad(
+            "integer is too long",
+            _span(token),
+            str(token),
+            "Keras counts sizes in 64-bit integers: a dimension or size has at most 19 digits",
+        )
 
     def float(self, token: Token) -> Value:
         number = float(token)
         if not math.isfinite(number):
-            return self._bad(f"number {token} is out of range", _span(token), str(token))
+            return self._bad(
+                f"number {token} is out of range",
+                _span(token),
+                str(token),
+                "a number is at most about 1.8e308, as a Python float",
+            )
         return Value(ValueKind.FLOAT, number, _span(token), str(token))
 
     def dims(self, token: Token) -> Value:

@@ -49,7 +49,7 @@ def infer_shapes(graph: ModelGraph) -> ModelGraph:
             weights = node.entry.param_rule(call)
             _check_size(shape, weights)
         except ShapeError as error:
-            diagnostics.append(_diagnostic(node, error))
+            diagnostics.append(_diagnostic(node, error, [graph.nodes[s] for s in node.sources]))
             facts.append(None)
             continue
         weights = as_declared(call, weights)
@@ -66,11 +66,14 @@ def _check_size(shape: Shape, weights: list[Weight]) -> None:
     """Keras sizes tensors and weights in 64-bit integers: refuse what does not fit."""
     if math.prod(d for d in shape if d is not None) > MAX_INTEGER:
         raise ShapeError(
-            f"the output holds more than {MAX_INTEGER} numbers, more than Keras can count", "shape"
+            f"the output holds more than {MAX_INTEGER} numbers, more than Keras can count",
+            "shape",
+            "use smaller dimensions",
         )
     if any(w.count > MAX_INTEGER for w in weights):
         raise ShapeError(
-            f"a weight holds more than {MAX_INTEGER} numbers, more than Keras can count"
+            f"a weight holds more than {MAX_INTEGER} numbers, more than Keras can count",
+            hint="use fewer units or filters, or a smaller input",
         )
 
 
@@ -88,13 +91,26 @@ def as_declared(call: Call, weights: list[Weight]) -> list[Weight]:
     ]
 
 
-def _diagnostic(node: LayerNode, error: ShapeError) -> Diagnostic:
+def _diagnostic(node: LayerNode, error: ShapeError, sources: list[LayerNode]) -> Diagnostic:
     span: Span = node.statement.layer.span
     arguments = node.arguments + (node.wrapped.arguments if node.wrapped else ())
     for argument in arguments:
         if argument.name == error.argument:
             span = argument.span
-    return Diagnostic(f"{node.entry.keyword.lower()}: {error.message}", span)
+    hint = error.hint or _where_inputs_come_from(sources)
+    return Diagnostic(f"{node.entry.keyword.lower()}: {error.message}", span, hint)
+
+
+def _where_inputs_come_from(sources: list[LayerNode]) -> str:
+    """A rule that cannot say what to change points at the layers that made its input."""
+    if not sources:
+        return "change the input's shape"
+    made = [
+        f"{s.label or s.entry.keyword.lower()!r} on line {s.statement.span.line}" for s in sources
+    ]
+    if len(made) == 1:
+        return f"its input is the output of {made[0]}: change that layer, or this one"
+    return f"its inputs are the outputs of {', '.join(made)}: change those layers, or this one"
 
 
 def total_weights(graph: ModelGraph) -> list[Weight]:

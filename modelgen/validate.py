@@ -324,6 +324,8 @@ def _bind_arguments(
             if hint is None and activation is not None and activation is not value:
                 if _is_activation_word(value):
                     hint = f"a layer has one activation, and this one has {activation.text!r}"
+            if hint is None and param.type.example:
+                hint = f"for example: {param.name}={param.type.example}"
             errors.error(f"{entry.keyword} {param.name}: {error.message}", error.at or value, hint)
     return tuple(arguments)
 

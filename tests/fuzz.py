@@ -253,7 +253,7 @@ def check(text: str) -> str:
     try:
         graph = load(text, "fuzz.mg")
     except SpecError as error:
-        error.format()  # the message must be printable too
+        explained(error)
         return "error"
     except ModelgenError:
         return "error"
@@ -261,11 +261,18 @@ def check(text: str) -> str:
         try:
             generate(graph, style)
         except SpecError as error:
-            error.format()
+            explained(error)
     summary = summarize(graph)
     summary.table()
     summary.json()
     return "valid"
+
+
+def explained(error: SpecError) -> None:
+    """A refusal prints, and every error in it says what to do about it."""
+    error.format()
+    for diagnostic in error.diagnostics:
+        assert diagnostic.hint, f"an error without a hint: {diagnostic.message}"
 
 
 def check_cli(text: str, folder: Path, style: str) -> None:

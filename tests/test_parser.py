@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from modelgen.errors import Diagnostic, SpecError
+from modelgen.errors import Diagnostic, SpecError, format_diagnostics
 from modelgen.generate import load
 from modelgen.ir import (
     KeywordArgument,
@@ -900,7 +900,16 @@ def test_format_caret_points_at_the_error_column(source: str, column: int) -> No
 
 
 def test_format_of_a_diagnostic_without_a_hint_has_no_hint_line() -> None:
-    error = parse_error("dense 1e999")
-    assert "hint:" not in error.format()
-    assert error.format().splitlines()[0] == "<expr>:1:7: error: number 1e999 is out of range"
-    assert error.format().splitlines()[2].endswith("^^^^^")
+    # Every error has a hint (tests/test_bad_specs.py); a note such as "skipped
+    # sequential: ..." may have none.
+    note = Diagnostic("skipped x", Span(1, 7, 1, 12), severity="note")
+    text = format_diagnostics("<expr>", "dense 1e999", [note])
+    assert "hint:" not in text
+    assert text.splitlines()[0] == "<expr>:1:7: note: skipped x"
+    assert text.splitlines()[2].endswith("^^^^^")
+
+
+def test_a_number_out_of_range_says_how_large_a_number_may_be() -> None:
+    diagnostic = only(parse_error("dense 1e999"))
+    assert diagnostic.message == "number 1e999 is out of range"
+    assert diagnostic.hint is not None and "1.8e308" in diagnostic.hint

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from modelgen import catalogue
+from modelgen.argtypes import OBJECT_TYPES, ArgType
 from modelgen.errors import Diagnostic
 from modelgen.generate import load
 from modelgen.ir import KerasObject, LayerStatement, ModelGraph, Span, ValueKind
@@ -267,6 +268,41 @@ def test_wrong_argument_types(statement: str, column: int, words: list[str]) -> 
     assert position(diagnostic) == (2, column)
     for word in words:
         assert word in diagnostic.message, diagnostic.message
+
+
+def every_argument_type() -> dict[str, ArgType]:
+    """Each argument type in the catalogue and in the Keras objects' settings, by where it is."""
+    types = {f"{e.keyword} {p.name}": p.type for e in catalogue.ENTRIES for p in e.params}
+    for objects in OBJECT_TYPES.values():
+        for chosen in objects.classes:
+            types |= {f"{chosen.word}({s.name}=...)": s.type for s in chosen.settings}
+    return types
+
+
+@pytest.mark.parametrize(("where", "type_"), sorted(every_argument_type().items()))
+def test_every_argument_type_has_an_example_it_accepts(where: str, type_: ArgType) -> None:
+    # The example is what a wrong value's hint suggests: "for example: units=10".
+    assert type_.example, f"{where} has no example"
+    (statement,) = parse(f"input x={type_.example}").statements
+    assert isinstance(statement, LayerStatement)
+    type_.coerce(statement.keywords[0].value)  # raises ArgumentTypeError if it is wrong
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["dense ten", "dropout 1.0", "conv2d 16 3x3x3", "reshape (-1, -1)", "dense 10 use_bias=yes",
+     "dense 2 kernel_initializer=random_normal(stddev=wide)", "dense 2 kernel_regularizer=l2(-1)"],
+)  # fmt: skip
+def test_a_wrong_value_is_answered_with_an_example_that_binds(statement: str) -> None:
+    source = f"input 7x4x2\n{statement}"
+    diagnostic = single_error(source)
+    # "for example: units=10", or for a setting "for example: l2(l2=0.01)"
+    match = re.fullmatch(r"for example: (?:\w+=(.+)|\w+\(\w+=(.+)\))", diagnostic.hint or "")
+    assert match, diagnostic.hint
+    line, span = source.split("\n")[1], diagnostic.span
+    value = match.group(1) or match.group(2)
+    fixed = line[: span.column - 1] + value + line[span.end_column - 1 :]
+    load(f"input 7x4x2\n{fixed}")  # following the hint gives a spec that loads
 
 
 def test_wrong_kernel_size_rank() -> None:

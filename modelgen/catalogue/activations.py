@@ -18,6 +18,7 @@ class NonNegative(ArgType):
     """A number that is 0 or more."""
 
     description = "a non-negative number"
+    example = "6"
 
     def coerce(self, value: Value) -> PyValue:
         if value.kind in (ValueKind.INT, ValueKind.FLOAT) and value.data >= 0:  # type: ignore[operator]

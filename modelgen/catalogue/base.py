@@ -27,12 +27,15 @@ NO_DEFAULT = object()  # a required parameter
 
 
 class ShapeError(Exception):
-    """What Keras would refuse. `argument` names the parameter to point at, if one is to blame."""
+    """What Keras would refuse. `argument` names the parameter to point at, if one is to blame;
+    `hint` says what to change, when the rule knows (else the error shows where the input
+    came from)."""
 
-    def __init__(self, message: str, argument: str | None = None):
+    def __init__(self, message: str, argument: str | None = None, hint: str | None = None):
         super().__init__(message)
         self.message = message
         self.argument = argument
+        self.hint = hint
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,7 @@ def _reshape_shape(call: Call) -> Shape:
             raise ShapeError(
                 f"cannot reshape {show(call.input)} ({size} values) into {show(target)}",
                 "target_shape",
+                f"the known dimensions must divide {size}",
             )
         return (call.input[0], *(size // rest if d == -1 else d for d in target))
     if product(target) != size:
@@ -71,8 +72,20 @@ def _reshape_shape(call: Call) -> Shape:
             f"cannot reshape {show(call.input)} ({size} values) into {show(target)} "
             f"({product(target)} values)",
             "target_shape",
+            f"the target must hold {size} values; -1 stands for the dimension that makes it so, "
+            f"e.g. {_with_rest(target)}",
         )
     return (call.input[0], *target)
+
+
+def _with_rest(target: tuple[int, ...]) -> str:
+    """`target` with its last dimension left to Keras: (5, 2) -> (5, -1)."""
+    return (
+        "("
+        + ", ".join(str(d) for d in (*target[:-1], -1))
+        + ("," if len(target) == 1 else "")
+        + ")"
+    )
 
 
 def _embedding_shape(call: Call) -> Shape:

@@ -16,6 +16,7 @@ class DotAxes(ArgType):
     """Dot's `axes`: one axis for both inputs, or a pair (axis of the first, axis of the second)."""
 
     description = "an axis (integer), or two such as (1, 2): one for each input"
+    example = "(1, 2)"
 
     def coerce(self, value: Value) -> PyValue:
         if value.kind is ValueKind.INT:
@@ -34,7 +35,8 @@ def _batch_size(call: Call) -> int | None:
     for shape in known[1:]:
         if shape[0] != known[0][0]:
             raise ShapeError(
-                f"inputs {show(known[0])} and {show(shape)} have different batch sizes"
+                f"inputs {show(known[0])} and {show(shape)} have different batch sizes",
+                hint="give every input the same batch_size, or leave it out",
             )
     return known[0][0] if known else None
 
@@ -51,7 +53,11 @@ def elementwise_shape(call: Call) -> Shape:
     for other in call.inputs[1:]:
         merged = broadcast(out, other[1:])  # type: ignore[arg-type]
         if merged is None:
-            raise ShapeError(f"inputs {show(first)} and {show(other)} have incompatible shapes")
+            raise ShapeError(
+                f"inputs {show(first)} and {show(other)} have incompatible shapes",
+                hint="give the inputs equal shapes (a dimension of 1 broadcasts), "
+                "e.g. the same units on each branch",
+            )
         out = merged
     return (batch, *out)  # type: ignore[misc]
 
@@ -61,7 +67,10 @@ def _concatenate_shape(call: Call) -> Shape:
     first, rank = shapes[0], len(shapes[0])
     for shape in shapes[1:]:
         if len(shape) != rank:
-            raise ShapeError(f"inputs {show(first)} and {show(shape)} have different ranks")
+            raise ShapeError(
+                f"inputs {show(first)} and {show(shape)} have different ranks",
+                hint="flatten or reshape an input so that all have the same rank",
+            )
     axis: int = call["axis"]  # type: ignore[assignment]
     if not -rank <= axis < rank:
         raise ShapeError(
@@ -76,7 +85,11 @@ def _concatenate_shape(call: Call) -> Shape:
         sized = [s for s in shapes if s[i] is not None]
         for shape in sized[1:]:
             if shape[i] != sized[0][i]:
-                raise ShapeError(f"inputs {show(sized[0])} and {show(shape)} differ on axis {i}")
+                raise ShapeError(
+                    f"inputs {show(sized[0])} and {show(shape)} differ on axis {i}",
+                    hint=f"only the axis joined along (axis={call['axis']}) may differ: "
+                    "resize, crop or pool an input to match",
+                )
     sizes = [s[axis] for s in shapes]
     out = list(first)  # Keras keeps the first input's dimensions, unknown ones included
     out[axis] = None if None in sizes else sum(sizes)  # type: ignore[arg-type]
@@ -110,6 +123,7 @@ def _dot_axes(call: Call) -> tuple[int, int]:
             f"inputs {show(first)} and {show(second)} differ on the axes of the dot product: "
             f"{first[a]} (axis {a}) != {second[b]} (axis {b})",
             "axes",
+            "choose axes of equal size, one in each input",
         )
     if None not in (first[0], second[0]) and first[0] != second[0]:
         raise ShapeError(

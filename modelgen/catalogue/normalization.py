@@ -17,6 +17,7 @@ class Numbers(ArgType):
     """A number, or a tuple of numbers (one per channel), as Rescaling and Normalization take them."""
 
     description = "a number or a tuple of numbers such as (0.5, 0.25)"
+    example = "0.5"
 
     def coerce(self, value: Value) -> PyValue:
         if value.kind in (ValueKind.INT, ValueKind.FLOAT):
@@ -34,6 +35,7 @@ class Groups(ArgType):
     """GroupNormalization's `groups`: a positive integer, or -1 for one group per channel."""
 
     description = "a positive integer, or -1 for one group per channel"
+    example = "8"
 
     def coerce(self, value: Value) -> PyValue:
         if value.kind is ValueKind.INT and (value.data == -1 or value.data >= 1):  # type: ignore[operator]

@@ -17,6 +17,7 @@ class Fraction(ArgType):
     """A number in [0, 1], both ends included."""
 
     description = "a number in [0, 1]"
+    example = "0.1"
 
     def coerce(self, value: Value) -> PyValue:
         if value.kind in (ValueKind.INT, ValueKind.FLOAT) and 0 <= value.data <= 1:  # type: ignore[operator]

@@ -49,6 +49,10 @@ class Margins(ArgType):
             f"{'x'.join(['1'] * self.rank)}, or {self.rank} (before, after) pairs such as ({pairs})"
         )
 
+    @property
+    def example(self) -> str:  # type: ignore[override]
+        return "x".join(["1"] * max(self.rank, 2))
+
     def canonical(self, value: PyValue) -> PyValue:
         """Every form as Keras saves it: a (before, after) pair per axis (1D: one pair)."""
         if isinstance(value, int):
@@ -90,6 +94,7 @@ class Axes(ArgType):
     """Permute's dims: a tuple of axes; the shape rule checks that they permute 1..n."""
 
     description = "a tuple of axes such as 2x1 or (3, 1, 2)"
+    example = "2x1"
 
     def coerce(self, value: Value) -> PyValue:
         items = value.data

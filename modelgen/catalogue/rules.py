@@ -26,16 +26,29 @@ def expect_rank(call: Call, *ranks: int) -> Shape:
     if len(shape) not in ranks:
         wanted = " or ".join(str(r) for r in ranks)
         raise ShapeError(
-            f"expected an input of rank {wanted} (batch axis included). Received: {show(shape)}"
+            f"expected an input of rank {wanted} (batch axis included). Received: {show(shape)}",
+            hint=_rank_hint(shape, min(ranks), max(ranks)),
         )
     return shape
+
+
+def _rank_hint(shape: Shape, lowest: int, highest: int) -> str:
+    """How to bring `shape` to a rank from `lowest` to `highest`."""
+    if len(shape) > highest:
+        return "flatten it first ('flatten'), or pool it ('globalaveragepooling2d' for images)"
+    dims = shape[1:]
+    if len(shape) + 1 == lowest and dims and all(d is not None for d in dims):
+        target = "x".join(str(d) for d in (*dims, 1))
+        return f"add a channels axis first: 'reshape {target}'"
+    return f"reshape it to rank {lowest} first (batch axis included), e.g. with 'reshape'"
 
 
 def expect_min_rank(call: Call, rank: int) -> Shape:
     shape = call.input
     if len(shape) < rank:
         raise ShapeError(
-            f"expected an input of rank {rank} or more (batch axis included). Received: {show(shape)}"
+            f"expected an input of rank {rank} or more (batch axis included). Received: {show(shape)}",
+            hint=_rank_hint(shape, rank, rank),
         )
     return shape
 
@@ -43,7 +56,10 @@ def expect_min_rank(call: Call, rank: int) -> Shape:
 def known(dimension: int | None, what: str, shape: Shape) -> int:
     """A dimension that must be known, e.g. the last one a Dense layer reads."""
     if dimension is None:
-        raise ShapeError(f"{what} of the input must be known. Received: {show(shape)}")
+        raise ShapeError(
+            f"{what} of the input must be known. Received: {show(shape)}",
+            hint="the layer's weights are sized by it: give that dimension a size, not '?'",
+        )
     return dimension
 
 
@@ -119,6 +135,7 @@ def positive_spatial(call: Call, spatial: Sequence[int | None], argument: str) -
             f"the output would have a dimension of size 0 or less: {show(spatial)}. "
             f"Received input {show(call.input)}",
             argument,
+            f"make {argument} smaller than the input, or use padding=same",
         )
 
 

@@ -92,6 +92,7 @@ def _on_each_step(rule):
                 f"the wrapped {step.entry.keyword} reads each time step as {show(step.input)}: "
                 f"{error.message}",
                 error.argument,
+                error.hint,
             ) from None
 
     return apply
