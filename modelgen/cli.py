@@ -97,7 +97,7 @@ def new(spec, expression, style, output, force, imports, check_only, diff) -> No
     if check_only and (output is None or output == "-"):
         raise UsageError("--check compares files on disk: give -o the generated file (or folder)")
     if style == ALL:
-        files = _all_files(graph, output, imports, create=not check_only)
+        files = _all_files(graph, output, imports)
     else:
         code = generate(graph, style, imports)
         if output is None or output == "-":
@@ -109,18 +109,16 @@ def new(spec, expression, style, output, force, imports, check_only, diff) -> No
         files = {target: code}
     if check_only:
         sys.exit(_check_files(files, diff))
-    write_files(files, force)
+    write_files(files, force, folder=Path(output or ".") if style == ALL else None)
     for path in files:
         click.echo(f"wrote {path}", err=True)
 
 
-def _all_files(graph: ModelGraph, output: str | None, imports: str, create: bool) -> dict:
+def _all_files(graph: ModelGraph, output: str | None, imports: str) -> dict:
     """--style all: one file per style that can express the model; notes for the rest."""
     if output == "-":
         raise UsageError("--style all writes several files: give -o a folder, not '-'")
     folder = Path(output or ".")
-    if create and not folder.exists() and folder.parent.is_dir():
-        folder.mkdir()
     files = {}
     for result in generate_all(graph, imports):
         if result.skipped is not None:

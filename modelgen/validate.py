@@ -461,13 +461,22 @@ def _topological_order(
                 heapq.heappush(ready, reader)
     if len(order) < len(layers):
         cycle = _a_cycle([i for i in range(len(layers)) if waiting[i] > 0], sources)
-        path = " <- ".join(layers[i].display for i in [*cycle, cycle[0]])
+        shown = [*cycle, cycle[0]]
+        if len(shown) > MAX_CYCLE_SHOWN:  # the first layers, '...', and the way back
+            shown = [*cycle[: MAX_CYCLE_SHOWN - 3], -1, cycle[-1], cycle[0]]
+        path = " <- ".join("..." if i < 0 else layers[i].display for i in shown)
+        if len(cycle) + 1 > MAX_CYCLE_SHOWN:
+            path += f" ({len(cycle)} layers)"
         errors.error(
             f"layers read each other in a cycle: {path}",
             layers[min(cycle)],
             "a layer cannot read its own output, directly or through other layers",
         )
     return order
+
+
+# A longer cycle is shown as its first layers, '...', and the layer that closes it.
+MAX_CYCLE_SHOWN = 12
 
 
 def _a_cycle(stuck: list[int], sources: list[tuple[int, ...] | None]) -> list[int]:

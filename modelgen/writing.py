@@ -20,8 +20,12 @@ from pathlib import Path
 from .errors import UsageError
 
 
-def write_files(files: dict[Path, str | bytes], force: bool = False) -> None:
-    """Write every file or none of them."""
+def write_files(
+    files: dict[Path, str | bytes], force: bool = False, folder: Path | None = None
+) -> None:
+    """Write every file or none of them. `folder`, if it does not exist but its parent
+    does, is made for the files, and removed again if they cannot be written."""
+    make = folder is not None and not folder.exists() and folder.parent.is_dir()
     for path in files:
         if path.exists() and path.is_dir():
             raise UsageError(f"{path}: is a directory")
@@ -29,19 +33,24 @@ def write_files(files: dict[Path, str | bytes], force: bool = False) -> None:
             raise UsageError(f"{path}: already exists (use --force to overwrite it)")
         if path.exists() and not os.access(path, os.W_OK):
             raise UsageError(f"{path}: is read-only (make it writable to replace it)")
-        if not path.parent.is_dir():
+        if not path.parent.is_dir() and not (make and path.parent == folder):
             raise UsageError(f"{path}: the folder {path.parent} does not exist")
     staged: list[tuple[Path, str]] = []  # each target and the temporary file holding it
     replaced: list[tuple[Path, str | None]] = []  # each target renamed, and its old file
     leftovers: list[str] = []  # every temporary name made, removed at the end if still there
     target = None
+    written = False
     try:
+        if make:
+            target = folder
+            folder.mkdir()  # type: ignore[union-attr]
         for target, content in files.items():
             staged.append((target, _stage(target, content, leftovers)))
         for target, temporary in staged:
             # Recorded before the rename, so that an interrupt right after it is undone too.
             replaced.append((target, _backup(target, leftovers)))
             os.replace(temporary, target)
+        written = True
     except OSError as error:
         _put_back(replaced)
         raise UsageError(f"{target}: cannot write: {error.strerror or error}") from None
@@ -52,6 +61,8 @@ def write_files(files: dict[Path, str | bytes], force: bool = False) -> None:
         for name in leftovers:
             if os.path.lexists(name):
                 os.unlink(name)
+        if make and not written and folder.is_dir():  # type: ignore[union-attr]
+            folder.rmdir()  # type: ignore[union-attr]
 
 
 def _put_back(replaced: list[tuple[Path, str | None]]) -> None:

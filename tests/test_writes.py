@@ -158,6 +158,29 @@ def test_style_all_failing_in_the_middle_writes_none(tmp_path, monkeypatch, caps
     assert contents(tmp_path) == {}
 
 
+def test_style_all_makes_its_folder_and_removes_it_if_nothing_is_written(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    quota = OSError(errno.EDQUOT, "Disk quota exceeded")
+    fail_on_call(monkeypatch, tempfile, "mkstemp", 3, quota, tmp_path)
+    new = tmp_path / "models"
+    code, _, err = modelgen(monkeypatch, capsys, "new", MLP, "--style", "all", "-o", new)
+    assert_error(code, err, "cannot write: Disk quota exceeded")
+    assert contents(tmp_path) == {}  # no empty folder left behind
+    monkeypatch.undo()
+    code, _, err = modelgen(monkeypatch, capsys, "new", MLP, "--style", "all", "-o", new)
+    assert code == 0, err
+    assert len(contents(new)) == 4
+
+
+def test_an_interrupted_write_removes_the_folder_it_made(tmp_path, monkeypatch) -> None:
+    new = tmp_path / "models"
+    fail_on_call(monkeypatch, os, "replace", 2, KeyboardInterrupt(), tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        write_files({new / "a.py": "# a\n", new / "b.py": "# b\n"}, folder=new)
+    assert contents(tmp_path) == {}
+
+
 @pytest.mark.parametrize("where", ["staging", "renaming"])
 def test_ctrl_c_writes_nothing_and_says_interrupted(tmp_path, monkeypatch, capsys, where):
     (tmp_path / "mnist_mlp_subclass.py").write_text("# old\n")
