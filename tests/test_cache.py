@@ -90,7 +90,10 @@ def test_a_repeat_run_is_formatted_without_importing_black(tmp_path):
     runs = [
         subprocess.run(
             [sys.executable, "-c", GENERATE, "new", str(spec), "--style", "functional"],
-            capture_output=True, text=True, env=env, check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
         )  # fmt: skip
         for _ in range(2)
     ]
