@@ -1,8 +1,9 @@
 """Stage 1, parse: spec text -> `ir.Spec` (the syntax IR).
 
 The grammar lives in `grammar.lark` and is compiled once, as an LALR parser, by
-lark. A lark `Transformer` turns the tree into frozen dataclasses that keep the line
-and column of every name and value. Syntax errors become positioned diagnostics.
+lark. A lark `Transformer`, run by the parser as it reduces each rule (no tree is
+built), makes frozen dataclasses that keep the line and column of every name and
+value. Syntax errors become positioned diagnostics.
 """
 
 from __future__ import annotations
@@ -12,12 +13,12 @@ import functools
 import math
 import re
 import sys
+import threading
 from pathlib import Path
 
 import lark
-from lark import Lark, Token, v_args
+from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
-from lark.visitors import Transformer_NonRecursive
 
 from .cache import private_folder
 from .errors import Diagnostic, SpecError
@@ -72,7 +73,7 @@ def _lark() -> Lark:
         grammar,
         parser="lalr",
         lexer="contextual",
-        propagate_positions=True,
+        transformer=_ToIR(),
         maybe_placeholders=False,
         # Building the LALR tables is most of a cold parse; lark keeps them in a file
         # (checked against the grammar's hash) when it has a private place to put it.
@@ -112,14 +113,27 @@ def parse(source: str, filename: str = EXPR_FILENAME) -> Spec:
     if too_long:
         raise SpecError(filename, source, too_long)
     try:
-        tree = _lark().parse(source)
+        statements, errors = _statements(source)
     except UnexpectedInput as error:
         raise SpecError(filename, source, _syntax_errors(source, error)) from None
-    transformer = _ToIR()
-    statements = transformer.transform(tree)
-    if transformer.errors:
-        raise SpecError(filename, source, transformer.errors)
+    if errors:
+        raise SpecError(filename, source, errors)
     return Spec(filename, source, tuple(statements), default_model_name(filename))
+
+
+_PARSING = threading.Lock()  # the parser's transformer collects one parse's errors
+
+
+def _statements(text: str) -> tuple[list[Statement], list[Diagnostic]]:
+    """The statements of `text` and its bad literals, or lark's `UnexpectedInput`."""
+    parser = _lark()
+    builder: _ToIR = parser.options.transformer
+    with _PARSING:
+        builder.errors = []
+        try:
+            return parser.parse(text), builder.errors
+        finally:
+            builder.errors = []
 
 
 def source_lines(source: str) -> list[str]:
@@ -132,13 +146,11 @@ def _syntax_errors(source: str, first: UnexpectedInput) -> list[Diagnostic]:
     diagnostics = []
     for number, line in enumerate(source_lines(source), start=1):
         try:
-            tree = _lark().parse(line)
+            _, errors = _statements(line)  # a line that parses may still hold a bad literal
         except UnexpectedInput as error:
             diagnostics.append(_diagnostic(error, line, number))
             continue
-        transformer = _ToIR()  # a line that parses may still hold a bad literal
-        transformer.transform(tree)
-        diagnostics += [_on_line(d, number) for d in transformer.errors]
+        diagnostics += [_on_line(d, number) for d in errors]
     if not diagnostics:  # cannot happen if lines parse alone; never lose the error
         number = first.line if isinstance(first.line, int) and first.line > 0 else 1
         diagnostics.append(_diagnostic(first, source_lines(source)[number - 1], number))
@@ -324,9 +336,24 @@ def _name(token: Token) -> Name:
 _WORD_CONSTANTS = {"true": True, "false": False, "none": None}
 
 
+def _end(item: Token | Name | Value | KeywordArgument | tuple) -> tuple[int, int]:
+    """Where a statement's last part ends: (line, column)."""
+    if isinstance(item, tuple):  # sources
+        item = item[-1]
+    if isinstance(item, KeywordArgument):
+        item = item.value
+    span = _span(item) if isinstance(item, Token) else item.span
+    return span.end_line, span.end_column
+
+
+def _between(first: Token, last: Token) -> Span:
+    return Span(first.line, first.column, last.end_line, last.end_column)  # type: ignore[arg-type]
+
+
 @v_args(inline=True)
-class _ToIR(Transformer_NonRecursive):
-    """lark tree -> syntax IR. Bad literals are collected in `errors`; parsing goes on."""
+class _ToIR(Transformer):
+    """Each rule of the grammar -> syntax IR, as lark's parser reduces it. Bad literals
+    are collected in `errors`; parsing goes on."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -340,31 +367,32 @@ class _ToIR(Transformer_NonRecursive):
         return list(statements)
 
     # ---------------------------------------------------------------- statements
-    @v_args(meta=True, inline=True)
-    def model_stmt(self, meta, name: Token) -> ModelStatement:
-        return ModelStatement(_name(name), _meta_span(meta))
+    def model_stmt(self, keyword: Token, name: Token) -> ModelStatement:
+        return ModelStatement(_name(name), _between(keyword, name))
 
-    @v_args(meta=True, inline=False)
-    def outputs_stmt(self, meta, names: list[Token]) -> OutputsStatement:
-        return OutputsStatement(tuple(_name(t) for t in names), _meta_span(meta))
+    def outputs_stmt(self, keyword: Token, *names_and_commas: Token) -> OutputsStatement:
+        names = tuple(_name(t) for t in names_and_commas if t.type == "NAME")
+        return OutputsStatement(names, _between(keyword, names_and_commas[-1]))
 
     def label(self, name: Token) -> Name:
         return _name(name)
 
-    def sources(self, *names: Token) -> tuple[Name, ...]:
-        return tuple(_name(t) for t in names)
+    def sources(self, *names_and_commas: Token) -> tuple[Name, ...]:
+        return tuple(_name(t) for t in names_and_commas if t.type == "NAME")
 
     def keyword_argument(self, key: Token, value: Value) -> KeywordArgument:
         return KeywordArgument(_name(key), value)
 
-    @v_args(meta=True, inline=False)
-    def layer_stmt(self, meta, children: list) -> LayerStatement:
+    @v_args(inline=False)
+    def layer_stmt(self, children: list) -> LayerStatement:
+        first = children[0].span if isinstance(children[0], Name) else _span(children[0])
+        span = Span(first.line, first.column, *_end(children[-1]))
         label = children.pop(0) if isinstance(children[0], Name) else None
         layer = _name(children.pop(0))
         sources = children.pop() if children and isinstance(children[-1], tuple) else None
         positional = tuple(c for c in children if isinstance(c, Value))
         keywords = tuple(c for c in children if isinstance(c, KeywordArgument))
-        return LayerStatement(label, layer, positional, keywords, sources, _meta_span(meta))
+        return LayerStatement(label, layer, positional, keywords, sources, span)
 
     # -------------------------------------------------------------------- values
     def int(self, token: Token) -> Value:
@@ -432,10 +460,10 @@ class _ToIR(Transformer_NonRecursive):
             return Value(kind, constant, _span(token), str(token))
         return Value(ValueKind.WORD, str(token), _span(token), str(token))
 
-    @v_args(meta=True, inline=False)
-    def call(self, meta, children: list) -> Value:
-        callee, *arguments = children
-        span = _meta_span(meta)
+    @v_args(inline=False)
+    def call(self, children: list) -> Value:
+        callee, *arguments = [c for c in children if not isinstance(c, Token) or c is children[0]]
+        span = _between(children[0], children[-1])
         positional = tuple(a for a in arguments if isinstance(a, Value))
         keywords = tuple(a for a in arguments if isinstance(a, KeywordArgument))
         texts = [
@@ -454,9 +482,10 @@ class _ToIR(Transformer_NonRecursive):
             )
         return Value(ValueKind.CALL, CallData(name, positional, keywords), span, text)
 
-    @v_args(meta=True, inline=False)
-    def tuple(self, meta, items: list[Value]) -> Value:
-        span = _meta_span(meta)
+    @v_args(inline=False)
+    def tuple(self, children: list) -> Value:
+        items = [c for c in children if isinstance(c, Value)]
+        span = _between(children[0], children[-1])
         text = "(" + ", ".join(item.text for item in items) + ("," if len(items) == 1 else "") + ")"
         if 1 + max((_depth(item) for item in items), default=0) > MAX_TUPLE_DEPTH:
             return self._bad(
@@ -481,7 +510,3 @@ def _depth(value: Value) -> int:
     else:
         return 0
     return 1 + max((_depth(item) for item in items), default=0)
-
-
-def _meta_span(meta) -> Span:
-    return Span(meta.line, meta.column, meta.end_line, meta.end_column)
