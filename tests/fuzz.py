@@ -13,7 +13,8 @@ Hypothesis strategies for malformed specs:
 
 The property (`check`): through the library API (`load`, `generate` in every style,
 `summarize`), only `modelgen.errors.ModelgenError` may escape; never a KeyError,
-RecursionError, TypeError, ... `check_cli` asks the same of the `modelgen` command:
+RecursionError, TypeError, ...; and every error in a `SpecError` has a hint
+(`explained`). `check_cli` asks the same of the `modelgen` command:
 exit code 0 or 2, and no traceback.
 
 `python -m tests.fuzz --examples 20000` runs the long campaign (library API).
