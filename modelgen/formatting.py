@@ -15,10 +15,11 @@ import functools
 import gc
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 from .cache import private_folder
+from .errors import UsageError
+from .writing import write_files
 
 TARGET_VERSION = "PY311"  # part of the key: output for another target would differ
 MAX_ENTRIES = 256
@@ -34,15 +35,13 @@ def _mode():  # black is imported on first use only: it is the slowest import on
 
 
 def format_code(source: str) -> str:
-    folder = private_folder("black") if len(source) <= MAX_CACHED_CHARS else None
-    key = _key(source) if folder is not None else None
-    if folder is not None and key is not None:
-        cached = _read(folder / key)
-        if cached is not None:
-            return cached
+    entry = _entry(source)
+    cached = _read(entry) if entry is not None else None
+    if cached is not None:
+        return cached
     formatted = run_black(source)
-    if folder is not None and key is not None:
-        _write(folder, key, formatted)
+    if entry is not None:
+        _write(entry, formatted)
     return formatted
 
 
@@ -80,12 +79,18 @@ def _black_identity() -> str | None:
 
 
 def _key(source: str) -> str | None:
+    """The cache's name for black's output for `source`, or None without black."""
     identity = _black_identity()
-    if identity is None:
+    return None if identity is None else _digest(f"{identity}\0{TARGET_VERSION}\0{source}")
+
+
+def _entry(source: str) -> Path | None:
+    """Where black's output for `source` is kept, or None when it is not cached."""
+    if len(source) > MAX_CACHED_CHARS:
         return None
-    digest = hashlib.sha256(f"{identity}\0{TARGET_VERSION}\0".encode())
-    digest.update(source.encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+    folder = private_folder("black")
+    key = _key(source) if folder is not None else None
+    return None if folder is None or key is None else folder / key
 
 
 def _digest(text: str) -> str:
@@ -95,7 +100,7 @@ def _digest(text: str) -> str:
 def _read(path: Path) -> str | None:
     """The text of an entry, or None if there is none or it is not whole."""
     try:
-        with open(path, encoding="utf-8", newline="", errors="surrogatepass") as handle:
+        with open(path, encoding="utf-8", newline="") as handle:
             check, _, text = handle.read().partition("\n")
     except (OSError, UnicodeDecodeError):
         return None
@@ -108,22 +113,13 @@ def _read(path: Path) -> str | None:
     return text
 
 
-def _write(folder: Path, key: str, text: str) -> None:
-    """Add an entry (atomically, so that a reader never sees half of one); a cache
-    that cannot be written is no cache."""
+def _write(entry: Path, text: str) -> None:
+    """Add an entry, atomically as every file modelgen writes; a cache that cannot be
+    written is no cache."""
     try:
-        descriptor, temporary = tempfile.mkstemp(prefix=f".{key}.", dir=folder)
-        try:
-            with os.fdopen(
-                descriptor, "w", encoding="utf-8", newline="", errors="surrogatepass"
-            ) as handle:
-                handle.write(f"{_digest(text)}\n{text}")
-            os.replace(temporary, folder / key)
-        except BaseException:
-            os.unlink(temporary)
-            raise
-        _prune(folder)
-    except OSError:
+        write_files({entry: f"{_digest(text)}\n{text}"}, force=True)
+        _prune(entry.parent)
+    except (UsageError, OSError, ValueError):  # ValueError: text Python cannot encode
         pass
 
 

@@ -129,11 +129,10 @@ def _statements(text: str) -> tuple[list[Statement], list[Diagnostic]]:
     parser = _lark()
     builder: _ToIR = parser.options.transformer
     with _PARSING:
-        builder.errors = []
         try:
             return parser.parse(text), builder.errors
         finally:
-            builder.errors = []
+            builder.errors = []  # the next parse starts with none
 
 
 def source_lines(source: str) -> list[str]:
@@ -336,14 +335,13 @@ def _name(token: Token) -> Name:
 _WORD_CONSTANTS = {"true": True, "false": False, "none": None}
 
 
-def _end(item: Token | Name | Value | KeywordArgument | tuple) -> tuple[int, int]:
+def _end(item: Name | Value | KeywordArgument | tuple) -> tuple[int, int]:
     """Where a statement's last part ends: (line, column)."""
     if isinstance(item, tuple):  # sources
         item = item[-1]
     if isinstance(item, KeywordArgument):
         item = item.value
-    span = _span(item) if isinstance(item, Token) else item.span
-    return span.end_line, span.end_column
+    return item.span.end_line, item.span.end_column
 
 
 def _between(first: Token, last: Token) -> Span:
@@ -385,10 +383,10 @@ class _ToIR(Transformer):
 
     @v_args(inline=False)
     def layer_stmt(self, children: list) -> LayerStatement:
-        first = children[0].span if isinstance(children[0], Name) else _span(children[0])
-        span = Span(first.line, first.column, *_end(children[-1]))
         label = children.pop(0) if isinstance(children[0], Name) else None
         layer = _name(children.pop(0))
+        start = (label or layer).span
+        span = Span(start.line, start.column, *_end(children[-1] if children else layer))
         sources = children.pop() if children and isinstance(children[-1], tuple) else None
         positional = tuple(c for c in children if isinstance(c, Value))
         keywords = tuple(c for c in children if isinstance(c, KeywordArgument))
@@ -462,8 +460,9 @@ class _ToIR(Transformer):
 
     @v_args(inline=False)
     def call(self, children: list) -> Value:
-        callee, *arguments = [c for c in children if not isinstance(c, Token) or c is children[0]]
-        span = _between(children[0], children[-1])
+        callee, *rest = children  # the rest: arguments, and the ',' and ')' tokens
+        arguments = [c for c in rest if not isinstance(c, Token)]
+        span = _between(callee, children[-1])
         positional = tuple(a for a in arguments if isinstance(a, Value))
         keywords = tuple(a for a in arguments if isinstance(a, KeywordArgument))
         texts = [
