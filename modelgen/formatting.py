@@ -15,11 +15,8 @@ import functools
 import gc
 import hashlib
 import os
-from pathlib import Path
 
-from .cache import private_folder
-from .errors import UsageError
-from .writing import write_files
+from .cache import CacheFolder, private_folder
 
 TARGET_VERSION = "PY311"  # part of the key: output for another target would differ
 MAX_ENTRIES = 256
@@ -35,14 +32,19 @@ def _mode():  # black is imported on first use only: it is the slowest import on
 
 
 def format_code(source: str) -> str:
-    entry = _entry(source)
-    cached = _read(entry) if entry is not None else None
-    if cached is not None:
-        return cached
-    formatted = run_black(source)
-    if entry is not None:
-        _write(entry, formatted)
-    return formatted
+    folder = private_folder("black") if len(source) <= MAX_CACHED_CHARS else None
+    key = _key(source) if folder is not None else None
+    if folder is None or key is None:
+        if folder is not None:
+            folder.close()
+        return run_black(source)
+    with folder:
+        cached = _read(folder, key)
+        if cached is not None:
+            return cached
+        formatted = run_black(source)
+        _write(folder, key, formatted)
+        return formatted
 
 
 def run_black(source: str) -> str:
@@ -84,53 +86,38 @@ def _key(source: str) -> str | None:
     return None if identity is None else _digest(f"{identity}\0{TARGET_VERSION}\0{source}")
 
 
-def _entry(source: str) -> Path | None:
-    """Where black's output for `source` is kept, or None when it is not cached."""
-    if len(source) > MAX_CACHED_CHARS:
-        return None
-    folder = private_folder("black")
-    key = _key(source) if folder is not None else None
-    return None if folder is None or key is None else folder / key
-
-
 def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def _read(path: Path) -> str | None:
+def _read(folder: CacheFolder, key: str) -> str | None:
     """The text of an entry, or None if there is none or it is not whole."""
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            check, _, text = handle.read().partition("\n")
-    except (OSError, UnicodeDecodeError):
-        return None
-    if check != _digest(text):
+    data = folder.read(key, touch=True)  # recently used: pruned last
+    if data is None:
         return None
     try:
-        os.utime(path)  # recently used: pruned last
-    except OSError:
-        pass
-    return text
+        check, _, text = data.decode("utf-8").partition("\n")
+    except UnicodeDecodeError:
+        return None
+    return text if check == _digest(text) else None
 
 
-def _write(entry: Path, text: str) -> None:
-    """Add an entry, atomically as every file modelgen writes; a cache that cannot be
+def _write(folder: CacheFolder, key: str, text: str) -> None:
+    """Add an entry (atomically: modelgen/cache.py) and prune; a cache that cannot be
     written is no cache."""
     try:
-        write_files({entry: f"{_digest(text)}\n{text}"}, force=True)
-        _prune(entry.parent)
-    except (UsageError, OSError, ValueError):  # ValueError: text Python cannot encode
-        pass
+        data = f"{_digest(text)}\n{text}".encode()
+    except UnicodeEncodeError:  # text Python cannot encode (a lone surrogate)
+        return
+    if folder.write(key, data):
+        _prune(folder)
 
 
-def _prune(folder: Path) -> None:
+def _prune(folder: CacheFolder) -> None:
     """Past `MAX_ENTRIES`, keep the most recently used."""
-    entries = [e for e in os.scandir(folder) if not e.name.startswith(".")]
+    entries = list(folder.entries())
     if len(entries) <= MAX_ENTRIES:
         return
-    entries.sort(key=lambda e: e.stat().st_mtime_ns)
-    for entry in entries[: len(entries) - _PRUNED_TO]:
-        try:
-            os.unlink(entry.path)
-        except OSError:
-            pass
+    entries.sort(key=lambda entry: entry[1])
+    for name, _ in entries[: len(entries) - _PRUNED_TO]:
+        folder.remove(name)

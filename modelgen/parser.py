@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
+import io
 import math
 import re
 import sys
@@ -20,7 +22,7 @@ import lark
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 
-from .cache import private_folder
+from .cache import CacheFolder, private_folder
 from .errors import Diagnostic, SpecError
 from .ir import (
     CallData,
@@ -69,23 +71,64 @@ _TERMINAL_WORDS = {
 @functools.cache
 def _lark() -> Lark:
     grammar = (Path(__file__).parent / "grammar.lark").read_text(encoding="utf-8")
+    # Building the LALR tables is most of a cold parse, so the built parser is kept in
+    # the private cache folder. It is a pickle: modelgen reads the entry itself, from a
+    # descriptor checked to be this user's (modelgen/cache.py), and unpickles it only
+    # if it was saved under this key, never a path lark would open and unpickle.
+    key = _lark_key(grammar)
+    folder = private_folder()
+    if folder is None:
+        return _build_lark(grammar)
+    with folder:
+        parser = _cached_lark(folder, key)
+        if parser is None:
+            parser = _build_lark(grammar)
+            saved = io.BytesIO()
+            saved.write(key + b"\n")
+            parser.save(saved)
+            folder.write(_LARK_CACHE_ENTRY, saved.getvalue())
+    return parser
+
+
+def _build_lark(grammar: str) -> Lark:
     return Lark(
         grammar,
         parser="lalr",
         lexer="contextual",
-        transformer=_ToIR(),
+        transformer=_ToIR(),  # saved with the tables: its state is its errors, none
         maybe_placeholders=False,
-        # Building the LALR tables is most of a cold parse; lark keeps them in a file
-        # (checked against the grammar's hash) when it has a private place to put it.
-        cache=_private_cache_file() or False,
     )
 
 
-def _private_cache_file() -> str | None:
-    """Where lark may keep the compiled grammar (a pickle): the private cache folder, or None."""
-    folder = private_folder()
-    version = f"lark{lark.__version__}-py{sys.version_info[0]}{sys.version_info[1]}"
-    return str(folder / f"grammar-{version}.lark-cache") if folder else None
+_LARK_CACHE_ENTRY = (
+    f"grammar-lark{lark.__version__}-py{sys.version_info[0]}{sys.version_info[1]}.lark-cache"
+)
+
+
+def _lark_key(grammar: str) -> bytes:
+    """What the saved parser is made from: the grammar, lark, Python, and this module
+    (the options and the transformer). A saved parser under another key is not used."""
+    made_of = (
+        grammar.encode(),
+        lark.__version__.encode(),
+        sys.version.encode(),
+        Path(__file__).read_bytes(),
+    )
+    return hashlib.sha256(b"\0".join(made_of)).hexdigest().encode()
+
+
+def _cached_lark(folder: CacheFolder, key: bytes) -> Lark | None:
+    """The parser saved under `key`, or None."""
+    data = folder.read(_LARK_CACHE_ENTRY)
+    if data is None:
+        return None
+    saved_key, _, pickled = data.partition(b"\n")
+    if saved_key != key:  # stale, or not lark's: never unpickled
+        return None
+    try:
+        return Lark.load(io.BytesIO(pickled))
+    except Exception:  # a damaged entry of this user's (a crash, a disk error): rebuild
+        return None
 
 
 def default_model_name(filename: str) -> str:

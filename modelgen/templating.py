@@ -7,9 +7,10 @@ Templates only place text that Python prepared, so undefined names are errors
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
-from .cache import private_folder
+from .cache import CacheFolder, private_folder
 
 if TYPE_CHECKING:
     import jinja2
@@ -27,7 +28,7 @@ def environment(folder: str = "") -> jinja2.Environment:
     compiled = private_folder(f"jinja{jinja2.__version__}")
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(root / folder if folder else root)),
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None,
+        bytecode_cache=_private_bytecode_cache()(compiled) if compiled else None,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -36,3 +37,41 @@ def environment(folder: str = "") -> jinja2.Environment:
             enabled_extensions=("html.j2",), default=False, default_for_string=False
         ),
     )
+
+
+@functools.cache
+def _private_bytecode_cache() -> type[jinja2.BytecodeCache]:
+    """A Jinja bytecode cache in an open private folder (a class made on first use, so
+    that importing this module does not import jinja2)."""
+    import jinja2
+
+    class PrivateBytecodeCache(jinja2.BytecodeCache):
+        """Compiled templates are marshalled code that Jinja runs: each is read from, and
+        written to, the open folder's descriptor, never by a path (modelgen/cache.py).
+        An entry that cannot be read is compiled again; one that cannot be written
+        (a read-only or full disk) is not kept."""
+
+        def __init__(self, folder: CacheFolder) -> None:
+            self.folder = folder  # open as long as the environment is
+
+        def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            data = self.folder.read(_entry_name(bucket))
+            if data is None:
+                return
+            try:  # Jinja checks its magic (its version, Python's) and the source's checksum
+                bucket.bytecode_from_string(data)
+            except Exception:  # a damaged entry of this user's: compiled again
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+            self.folder.write(_entry_name(bucket), bucket.bytecode_to_string())
+
+        def clear(self) -> None:
+            for name, _ in list(self.folder.entries()):
+                self.folder.remove(name)
+
+    return PrivateBytecodeCache
+
+
+def _entry_name(bucket: jinja2.bccache.Bucket) -> str:
+    return f"__jinja2_{bucket.key}.cache"  # as Jinja's FileSystemBytecodeCache names it

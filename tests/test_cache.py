@@ -20,9 +20,11 @@ from .goldens import EXAMPLES
 def test_the_folder_is_made_private(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     monkeypatch.delenv("MODELGEN_NO_CACHE", raising=False)
-    folder = private_folder("jinja")
-    assert folder == tmp_path / "modelgen" / "jinja"
-    for path in (folder, folder.parent):
+    with private_folder("jinja") as folder:
+        assert os.path.samestat(
+            os.fstat(folder.descriptor), os.stat(tmp_path / "modelgen" / "jinja")
+        )
+    for path in (tmp_path / "modelgen" / "jinja", tmp_path / "modelgen"):
         assert path.stat().st_mode & 0o777 == 0o700
 
 
