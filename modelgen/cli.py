@@ -6,13 +6,14 @@ a traceback. `check` is the only command that imports TensorFlow.
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 
 import click
 
 from . import catalogue
-from .errors import ModelgenError, SpecError, UsageError, format_diagnostics, suggest
+from .errors import ModelgenError, SpecError, UsageError, format_diagnostics, suggest, visible
 from .generate import generate, generate_all, load
 from .ir import ModelGraph
 from .parser import EXPR_FILENAME, STDIN_FILENAME
@@ -442,14 +443,16 @@ def main() -> None:
     except SpecError as error:
         click.echo(error.format(), err=True)
         sys.exit(2)
-    except ModelgenError as error:
-        click.echo(f"modelgen: error: {error}", err=True)
+    except ModelgenError as error:  # its text may quote a file name, a config, a class name
+        click.echo(f"modelgen: error: {visible(str(error), multiline=True)}", err=True)
         sys.exit(2)
     except click.exceptions.Abort:
         click.echo("modelgen: interrupted", err=True)
         sys.exit(130)
-    except click.ClickException as error:
-        error.show()
+    except click.ClickException as error:  # click quotes what was typed: show it escaped too
+        shown = io.StringIO()
+        error.show(file=shown)
+        click.echo(visible(shown.getvalue(), multiline=True), err=True, nl=False)
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         click.echo("modelgen: interrupted", err=True)

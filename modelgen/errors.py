@@ -12,6 +12,7 @@ all of them in source order; the CLI only presents them with `format_diagnostics
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -63,6 +64,35 @@ def suggest(word: str, candidates: Iterable[str]) -> str | None:
     return f"did you mean '{pool[close[0]]}'?" if close else None
 
 
+# What a terminal would act on instead of showing: C0 and C1 controls (ESC starts a colour,
+# a cursor move or a screen clear; CR rewrites the line; DEL), the bidirectional
+# overrides and isolates that reorder what follows (Trojan Source), the line and
+# paragraph separators, and lone surrogates (a file name that is not UTF-8), which
+# cannot be printed at all. Everything else, emoji and joiners included, shows as is.
+_INVISIBLE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_SHORT_ESCAPES = {"\t": "\\t", "\r": "\\r", "\n": "\\n"}
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _SHORT_ESCAPES:
+        return _SHORT_ESCAPES[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str, *, multiline: bool = False) -> str:
+    """`text` with every character a terminal would act on written as Python writes it
+    in a string (`\\x1b`, `\\r`, `\\u202e`), so that a spec, a config or a file name
+    shown in a message can neither restyle nor rewrite the terminal. `multiline` keeps
+    line breaks, for a message that spans lines; otherwise they show as `\\n` too."""
+    if multiline:
+        return "\n".join(_INVISIBLE.sub(_escape, line) for line in text.split("\n"))
+    return _INVISIBLE.sub(_escape, text.replace("\n", "\\n"))
+
+
 # A longer source line is shown as this many characters around the span, so that a
 # 10,000-character line does not fill the terminal once for every error on it.
 SHOWN_WIDTH = 200
@@ -80,23 +110,26 @@ def format_diagnostics(filename: str, source: str, diagnostics: list[Diagnostic]
 
 def _format_one(filename: str, lines: list[str], diagnostic: Diagnostic) -> str:
     span = diagnostic.span
-    head = f"{filename}:{span.line}:{span.column}: {diagnostic.severity}: {diagnostic.message}"
-    out = [head]
+    message = visible(diagnostic.message, multiline=True)
+    out = [f"{visible(filename)}:{span.line}:{span.column}: {diagnostic.severity}: {message}"]
     if 1 <= span.line <= len(lines):
         text = lines[span.line - 1].expandtabs(1)
         column = span.column
         end = span.end_column if span.end_line == span.line else len(text) + 1
-        after = ""
+        before = after = ""
         if len(text) > SHOWN_WIDTH:  # a window around the span, '...' for the rest
             start = max(0, min(column - 1 - SHOWN_BEFORE, len(text) - SHOWN_WIDTH))
             before = "..." if start else ""
             after = "..." if start + SHOWN_WIDTH < len(text) else ""
-            text = before + text[start : start + SHOWN_WIDTH]
-            column, end = column - start + len(before), end - start + len(before)
+            text = text[start : start + SHOWN_WIDTH]
+            column, end = column - start, end - start
+        # The caret goes under the span as shown: each escaped character is wider.
+        column, end = max(1, min(column, len(text) + 1)), min(end, len(text) + 1)
+        lead = before + visible(text[: column - 1])
+        marked = visible(text[column - 1 : end - 1])
         gutter = f"{span.line:>5} | "
-        out.append(gutter + text + after)
-        width = max(1, min(end, len(text) + 1) - column)
-        out.append(" " * (len(gutter) - 2) + "| " + " " * (column - 1) + "^" * width)
+        out.append(gutter + lead + marked + visible(text[end - 1 :]) + after)
+        out.append(" " * (len(gutter) - 2) + "| " + " " * len(lead) + "^" * max(1, len(marked)))
     if diagnostic.hint:
-        out.append(f"  hint: {diagnostic.hint}")
+        out.append(visible(f"  hint: {diagnostic.hint}", multiline=True))
     return "\n".join(out)

@@ -29,7 +29,7 @@ from pathlib import Path
 
 from jinja2.ext import Extension
 
-from .errors import ModelgenError, SpecError, UsageError, suggest
+from .errors import ModelgenError, SpecError, UsageError, suggest, visible
 from .generate import generate, load
 from .ir import LayerNode, ModelGraph
 from .styles import STYLES
@@ -131,7 +131,7 @@ def _hook(action: Callable[[], None]) -> int:
         print(error.format(), file=sys.stderr)
         return 2
     except ModelgenError as error:
-        print(f"modelgen: error: {error}", file=sys.stderr)
+        print(f"modelgen: error: {visible(str(error), multiline=True)}", file=sys.stderr)
         return 2
     return 0
 

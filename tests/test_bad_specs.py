@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from modelgen.errors import MAX_REPORTED
+from modelgen.errors import MAX_REPORTED, visible
 from modelgen.generate import generate, load
 
 from .bad_specs import (
@@ -66,9 +66,11 @@ def test_a_bad_spec_gets_its_one_positioned_error(spec: Path, tmp_path: Path) ->
     assert head.group("file") == spec.relative_to(ROOT).as_posix()
     line, column = int(head.group("line")), int(head.group("column"))
     source = spec.read_text(encoding="utf-8").split("\n")[line - 1].expandtabs(1)
-    assert lines[1] == f"{line:>5} | {source}"
+    assert lines[1] == f"{line:>5} | {visible(source)}"  # a control character shows as \x1b
     caret = re.fullmatch(r"      \| ( *)\^+", lines[2])
-    assert caret and len(caret.group(1)) + 1 == column, "the caret is under the column"
+    assert caret and len(caret.group(1)) == len(visible(source[: column - 1])), (
+        "the caret is under the column, as the line is shown"
+    )
     assert len(lines) == 4 and lines[3].startswith("  hint: "), "every error says what to do"
 
 

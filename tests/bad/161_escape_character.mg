@@ -1,0 +1,2 @@
+input 4
+dense 2 relu[2J

@@ -1,0 +1,2 @@
+input 4
+⁦x⁩: dense 2
