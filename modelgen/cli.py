@@ -6,7 +6,10 @@ a traceback. `check` is the only command that imports TensorFlow.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -20,7 +23,7 @@ from .parser import EXPR_FILENAME, STDIN_FILENAME
 from .render import IMPORT_FLAVOURS
 from .styles import STYLES
 from .summary import summarize
-from .writing import write_files
+from .writing import check_target, write_files
 
 ALL = "all"
 
@@ -91,35 +94,64 @@ def cli() -> None:
     is_flag=True,
     help="Write nothing; exit 1 if the -o file(s) differ from what SPEC generates, as black --check.",
 )
-@click.option("--diff", is_flag=True, help="With --check, print how each file would change.")
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Print how each file would change; writes nothing (implies --check).",
+)
 def new(spec, expression, style, output, force, imports, check_only, diff) -> None:
     """Generate Keras code from SPEC (a file, or '-' for stdin)."""
     graph = _read_spec(spec, expression)
-    if check_only and (output is None or output == "-"):
+    check_only = check_only or diff  # as black's --diff, it writes nothing
+    if check_only and (output == "-" or (output is None and style != ALL)):
         raise UsageError("--check compares files on disk: give -o the generated file (or folder)")
     if style == ALL:
-        files = _all_files(graph, output, imports)
+        folder: Path | None = _all_folder(output)
+        files = _all_files(graph, folder, imports)
     else:
         code = generate(graph, style, imports)
         if output is None or output == "-":
             click.echo(code, nl=False)
             return
-        target = Path(output)
-        if target.is_dir():
-            target = target / f"{graph.name}_{STYLES[style].file_suffix}.py"
-        files = {target: code}
+        folder = _output_folder(output)
+        name = f"{graph.name}_{STYLES[style].file_suffix}.py"
+        files = {folder / name if folder is not None else Path(output): code}
     if check_only:
         sys.exit(_check_files(files, diff))
-    write_files(files, force, folder=Path(output or ".") if style == ALL else None)
+    write_files(files, force, folder=folder)
     for path in files:
         click.echo(f"wrote {path}", err=True)
 
 
-def _all_files(graph: ModelGraph, output: str | None, imports: str) -> dict:
-    """--style all: one file per style that can express the model; notes for the rest."""
+def _output_folder(output: str) -> Path | None:
+    """The folder `-o` names, or None for a file: an existing folder, or a path ending in
+    a slash, which is a folder to make (as --style all makes it) and never a file name."""
+    path = Path(output)
+    if path.is_dir():
+        return path
+    if not _ends_in_slash(output):
+        return None
+    if os.path.lexists(path):
+        raise UsageError(f"{output}: is not a folder (a path ending in '/' names a folder)")
+    return path
+
+
+def _ends_in_slash(output: str) -> bool:
+    return output.endswith(tuple(s for s in (os.sep, os.altsep) if s))
+
+
+def _all_folder(output: str | None) -> Path:
+    """--style all's folder: -o (default: the current folder)."""
     if output == "-":
         raise UsageError("--style all writes several files: give -o a folder, not '-'")
     folder = Path(output or ".")
+    if os.path.lexists(folder) and not folder.is_dir():
+        raise UsageError(f"{output}: is not a folder (--style all writes one file per style)")
+    return folder
+
+
+def _all_files(graph: ModelGraph, folder: Path, imports: str) -> dict:
+    """--style all: one file per style that can express the model; notes for the rest."""
     files = {}
     for result in generate_all(graph, imports):
         if result.skipped is not None:
@@ -136,6 +168,7 @@ def _all_files(graph: ModelGraph, output: str | None, imports: str) -> dict:
 def _check_files(files: dict[Path, str], diff: bool) -> int:
     """Compare generated code with the files on disk: 0 if all are up to date, else 1."""
     stale = []
+    existing = False
     for path, code in files.items():
         try:
             current = path.read_text(encoding="utf-8")
@@ -146,6 +179,7 @@ def _check_files(files: dict[Path, str], diff: bool) -> int:
         if current == code:
             continue
         stale.append(path)
+        existing = existing or current is not None
         click.echo(f"would {'write' if current is None else 'regenerate'} {path}", err=True)
         if diff:
             import difflib
@@ -164,7 +198,7 @@ def _check_files(files: dict[Path, str], diff: bool) -> int:
     if stale:
         click.echo(
             f"{len(stale)} file{'s' if len(stale) > 1 else ''} out of date with the spec: "
-            "run the same command without --check",
+            f"run {_rerun_without_check(force=existing)}",
             err=True,
         )
         return 1
@@ -172,6 +206,32 @@ def _check_files(files: dict[Path, str], diff: bool) -> int:
         f"{len(files)} file{'s' if len(files) > 1 else ''} up to date with the spec", err=True
     )
     return 0
+
+
+def _rerun_without_check(force: bool) -> str:
+    """The command being run, as typed, less --check and --diff, with --force if `force`:
+    the one that brings the files up to date."""
+    import shlex
+
+    from click.core import ParameterSource
+
+    context = click.get_current_context()
+    words = ["modelgen", context.info_name or "new"]
+    for parameter in context.command.params:
+        name = parameter.name or ""
+        value = context.params.get(name)
+        typed = context.get_parameter_source(name) is not ParameterSource.DEFAULT
+        if name in ("check_only", "diff") or not typed or value is None:
+            continue
+        if isinstance(parameter, click.Argument):
+            words.append(str(value))
+        elif parameter.is_flag:  # type: ignore[attr-defined]
+            words.append(parameter.opts[0])
+        else:
+            words += [parameter.opts[0], str(value)]
+    if force and "--force" not in words:
+        words.append("--force")
+    return shlex.join(words)
 
 
 @cli.command()
@@ -254,9 +314,8 @@ def convert(source, style, output, force, imports, weights) -> None:
             raise UsageError("--weights writes a .weights.h5 beside the code: give -o PATH")
         from .transfer import save_converted_weights, weights_path
 
-        target = weights_path(Path(output))
-        if Path(output).exists() and not force:
-            raise UsageError(f"{output}: already exists (use --force to overwrite it)")
+        target = weights_path(_output_file(output))
+        check_target(Path(output), force)  # before the weights are written
         save_converted_weights(source, code, style, target, force)
         write_files({Path(output): code}, force)
         click.echo(f"wrote {output} and {target}", err=True)
@@ -360,7 +419,7 @@ def plot(spec, expression, output, force) -> None:
     from .plot import plot as draw
 
     to_stdout = output is None or output == "-"
-    image_format = "dot" if to_stdout else format_of(Path(output))  # before reading the spec
+    image_format = "dot" if to_stdout else format_of(_output_file(output))  # before reading the spec
     _emit(draw(_read_spec(spec, expression), image_format), output, force)
 
 
@@ -395,8 +454,19 @@ def _emit(content: str | bytes, output: str | None, force: bool) -> None:
     if output is None or output == "-":
         click.echo(content, nl=False)
         return
-    write_files({Path(output): content}, force)
+    write_files({_output_file(output): content}, force)
     click.echo(f"wrote {output}", err=True)
+
+
+def _output_file(output: str) -> Path:
+    """-o for a command that writes one file: a path ending in a slash names a folder,
+    never a file, so it is refused rather than written as a file of that name."""
+    if _ends_in_slash(output):
+        raise UsageError(
+            f"{output}: names a folder (it ends in '/'); this command writes one file: "
+            "give -o a file name"
+        )
+    return Path(output)
 
 
 @cli.command()
@@ -437,7 +507,41 @@ def init(directory, spec, preset, style, imports, no_input) -> None:
     click.echo(f'next: cd {shown} && pip install -e ".[test]" && python -m pytest', err=True)
 
 
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP, raised where the program is: like Ctrl-C's KeyboardInterrupt it
+    unwinds through every write, which puts its files back, and is not an `Exception`."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _terminate(signum: int, frame: object) -> None:
+    # Once: the unwinding (a write's undo) must not be cut short by the next signal.
+    for other in _TERMINATING:
+        signal.signal(other, signal.SIG_IGN)
+    raise Terminated(signum)
+
+
+_TERMINATING = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+
+
+def _on_termination(handler: object) -> dict:
+    """Set `handler` for SIGTERM and SIGHUP, except where they are ignored (nohup) or
+    this is not the main thread; the handlers they had, to put back."""
+    previous = {}
+    for number in _TERMINATING:
+        try:
+            if signal.getsignal(number) is signal.SIG_IGN:
+                continue
+            previous[number] = signal.signal(number, handler)  # type: ignore[arg-type]
+        except ValueError:  # not the main thread: no handlers can be set
+            break
+    return previous
+
+
 def main() -> None:
+    previous = _on_termination(_terminate)
     try:
         cli(standalone_mode=False)
     except SpecError as error:
@@ -457,5 +561,12 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("modelgen: interrupted", err=True)
         sys.exit(130)
+    except Terminated as stop:
+        with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+            click.echo(f"modelgen: interrupted ({signal.Signals(stop.signum).name})", err=True)
+        sys.exit(128 + stop.signum)
     except BrokenPipeError:
         sys.exit(1)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)

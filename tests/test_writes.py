@@ -152,7 +152,8 @@ def test_style_all_failing_in_the_middle_writes_none(tmp_path, monkeypatch, caps
     code, _, err = modelgen(monkeypatch, capsys, "new", MLP, "--style", "all", "-o", tmp_path)
     assert_error(code, err, "cannot write: Disk quota exceeded")
     assert contents(tmp_path) == {}
-    fail_on_call(monkeypatch, os, "replace", 3, OSError(errno.EIO, "Input/output error"), tmp_path)
+    # a new file is put in place with a hard link, which cannot replace one another writer made
+    fail_on_call(monkeypatch, os, "link", 3, OSError(errno.EIO, "Input/output error"), tmp_path)
     code, _, err = modelgen(monkeypatch, capsys, "new", MLP, "--style", "all", "-o", tmp_path)
     assert_error(code, err, "cannot write: Input/output error")
     assert contents(tmp_path) == {}
@@ -175,7 +176,7 @@ def test_style_all_makes_its_folder_and_removes_it_if_nothing_is_written(
 
 def test_an_interrupted_write_removes_the_folder_it_made(tmp_path, monkeypatch) -> None:
     new = tmp_path / "models"
-    fail_on_call(monkeypatch, os, "replace", 2, KeyboardInterrupt(), tmp_path)
+    fail_on_call(monkeypatch, os, "link", 2, KeyboardInterrupt(), tmp_path)
     with pytest.raises(KeyboardInterrupt):
         write_files({new / "a.py": "# a\n", new / "b.py": "# b\n"}, folder=new)
     assert contents(tmp_path) == {}
@@ -306,3 +307,331 @@ def test_a_real_sigint_while_reading_the_spec_from_stdin(tmp_path: Path) -> None
         process.kill()
     assert_interrupted(process.returncode, out, err)
     assert contents(tmp_path) == {}
+
+
+# ------------------------------------------------- SIGTERM and SIGHUP, as real signals
+
+# The command in a subprocess that pauses at a known point of its write and waits there
+# (PAUSE_SECONDS) for a signal sent by the test: after the first temporary file is
+# staged (its chmod), or after the first file is put in place (a hard link for a new
+# file, a rename with --force). It touches PAUSE_MARKER when it gets there.
+PAUSED_WRITE = """
+import os, sys, tempfile, time
+marker, point = os.environ["PAUSE_MARKER"], os.environ["PAUSE_AT"]
+def pausing(real):
+    def patched(*args, **kwargs):
+        result = real(*args, **kwargs)
+        if not patched.paused and point_reached(args):
+            patched.paused = True
+            open(marker, "w").close()
+            time.sleep(float(os.environ.get("PAUSE_SECONDS", "60")))
+        return result
+    patched.paused = False
+    return patched
+if point == "staging":
+    point_reached = lambda args: str(args[0]).endswith(".tmp")
+    os.chmod = pausing(os.chmod)
+else:
+    point_reached = lambda args: str(args[1]).endswith(".py")
+    os.link, os.replace = pausing(os.link), pausing(os.replace)
+from modelgen.cli import main
+sys.argv = ["modelgen", *sys.argv[1:]]
+main()
+"""
+
+
+def start_paused(tmp_path: Path, point: str, *args, seconds: float = 60, **popen):
+    """The command started with PAUSED_WRITE, once it has reached `point`."""
+    marker = tmp_path.parent / f"{tmp_path.name}.paused"
+    environment = {**os.environ, "PAUSE_MARKER": str(marker), "PAUSE_AT": point}
+    environment["PAUSE_SECONDS"] = str(seconds)
+    process = subprocess.Popen(
+        [sys.executable, "-c", PAUSED_WRITE, *map(str, args)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=environment,
+        **popen,
+    )
+    deadline = time.monotonic() + 120
+    while not marker.exists():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise AssertionError(f"never paused at {point}: {process.communicate()}")
+        time.sleep(0.02)
+    return process
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP], ids=lambda s: s.name)
+@pytest.mark.parametrize("point", ["staging", "placing", "replacing"])
+def test_a_real_sigterm_or_sighup_mid_write_leaves_every_target_as_it_was(
+    tmp_path, point, signum
+) -> None:
+    """As Ctrl-C does: the exit status says which signal, and the folder is as it was, with
+    no temporary or backup file, whether new files were being made or old ones replaced."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    force = []
+    if point == "replacing":  # every target exists: each is renamed over, after a backup
+        for name in STYLE_ALL_FILES:
+            (folder / name).write_text(f"# old {name}\n")
+        force = ["--force"]
+    before = contents(folder)
+    process = start_paused(
+        tmp_path, "staging" if point == "staging" else "placing",
+        "new", MLP, "--style", "all", "-o", folder, *force,
+    )  # fmt: skip
+    try:
+        if point != "staging":  # one file is in place, the others are not yet
+            assert sum((folder / n).exists() for n in STYLE_ALL_FILES) == (4 if force else 1)
+        process.send_signal(signum)
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 128 + signum, err
+    assert (out, err.lstrip("\n")) == ("", f"modelgen: interrupted ({signum.name})\n")
+    assert contents(folder) == before
+
+
+def test_sighup_ignored_as_nohup_does_stays_ignored(tmp_path: Path) -> None:
+    """modelgen installs its handler only where SIGHUP has its default action."""
+    process = start_paused(
+        tmp_path, "placing", "new", MLP, "--style", "all", "-o", tmp_path, seconds=1,
+        preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN),
+    )  # fmt: skip
+    process.send_signal(signal.SIGHUP)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert sorted(contents(tmp_path)) == STYLE_ALL_FILES  # written whole, as without a signal
+
+
+def test_signal_handlers_are_put_back_after_the_command(monkeypatch, capsys) -> None:
+    """main() is called in-process too (tests, a script): it leaves no handler of its own."""
+    before = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP)}
+    code, out, _ = modelgen(monkeypatch, capsys, "new", "-e", "input 3 | dense 2")
+    assert code == 0 and "Dense(2" in out
+    assert {s: signal.getsignal(s) for s in before} == before
+
+
+# ------------------------------------------------ creating a file is atomic: one winner
+
+
+def test_a_file_another_writer_makes_meanwhile_is_kept_and_ours_are_undone(
+    tmp_path, monkeypatch
+) -> None:
+    """Between the check and the write another process makes b.py: it is not replaced
+    (no --force), and the a.py this write had already made is removed, b.py kept."""
+    real = os.link
+
+    def link(source, target, *args, **kwargs):
+        if str(target).endswith("b.py"):
+            Path(target).write_text("# theirs\n")
+        return real(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "link", link)
+    with pytest.raises(UsageError, match="b.py: already exists"):
+        write_files({tmp_path / n: f"# ours {n}\n" for n in ("a.py", "b.py", "c.py")})
+    assert contents(tmp_path) == {"b.py": b"# theirs\n"}
+
+
+def test_without_hard_links_a_new_file_claims_its_name_first(tmp_path, monkeypatch) -> None:
+    """On a file system without link(): an O_EXCL claim, so a taken name still fails, and
+    an interrupt after the claim removes the claim too."""
+    no_links = OSError(errno.EPERM, "Operation not permitted")
+    monkeypatch.setattr(os, "link", lambda *args, **kwargs: (_ for _ in ()).throw(no_links))
+    write_files({tmp_path / "a.py": "# a\n"})
+    assert contents(tmp_path) == {"a.py": b"# a\n"}
+    with pytest.raises(UsageError, match="a.py: already exists"):
+        write_files({tmp_path / "b.py": "# b\n", tmp_path / "a.py": "# a again\n"})
+    assert contents(tmp_path) == {"a.py": b"# a\n"}
+    # the rename over the claim is interrupted: the claim (an empty file) is ours and goes
+    fail_on_call(monkeypatch, os, "replace", 1, KeyboardInterrupt(), tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        write_files({tmp_path / "c.py": "# c\n"})
+    assert contents(tmp_path) == {"a.py": b"# a\n"}
+
+
+# Each racer waits for GO to exist, so that all of them write at the same moment; with
+# SLOW set, each also sleeps after staging a file, between modelgen's check that the
+# target is free and putting the file in place: the window two writers race through.
+RACER = """
+import os, sys, time
+open(os.environ["READY"] + str(os.getpid()), "w").close()
+while not os.path.exists(os.environ["GO"]):
+    time.sleep(0.001)
+if os.environ.get("SLOW"):
+    real = os.chmod
+    def chmod(*args, **kwargs):
+        real(*args, **kwargs)
+        time.sleep(0.3)
+    os.chmod = chmod
+from modelgen.cli import main
+sys.argv = ["modelgen", *sys.argv[1:]]
+main()
+"""
+
+
+@pytest.mark.parametrize("slow", [True, False], ids=["slowed", "as-is"])
+def test_concurrent_writers_of_one_new_file_have_exactly_one_winner(tmp_path, slow) -> None:
+    expected = (MLP.parent / "mnist_mlp_functional.py").read_text()
+    for round_, racers in enumerate([2, 4, 8] if slow else [4, 8]):
+        folder = tmp_path / f"round{round_}"
+        folder.mkdir()
+        target = folder / "model.py"
+        environment = {**os.environ, "READY": str(folder / "ready."), "GO": str(folder / "go")}
+        if slow:
+            environment["SLOW"] = "1"
+        processes = [
+            subprocess.Popen(
+                [sys.executable, "-c", RACER, "new", str(MLP), "-o", str(target)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=environment,
+            )  # fmt: skip
+            for _ in range(racers)
+        ]
+        try:
+            deadline = time.monotonic() + 120
+            while len(list(folder.glob("ready.*"))) < racers:
+                assert time.monotonic() < deadline, "the racers did not start"
+                time.sleep(0.01)
+            for ready in folder.glob("ready.*"):
+                ready.unlink()
+            (folder / "go").touch()
+            results = [(p.wait(timeout=120), p.stderr.read()) for p in processes]  # type: ignore[union-attr]
+        finally:
+            for process in processes:
+                process.kill()
+                process.communicate()
+        (folder / "go").unlink()
+        winners = [err for code, err in results if code == 0]
+        assert winners == [f"wrote {target}\n"], results
+        losers = [(code, err) for code, err in results if code != 0]
+        assert all(
+            code == 2
+            and err == f"modelgen: error: {target}: already exists (use --force to overwrite it)\n"
+            for code, err in losers
+        ), losers
+        assert contents(folder) == {"model.py": expected.encode()}
+
+
+# -------------------------------------- --force replaces only regular files; '/' is a folder
+
+
+def _make(kind: str, path: Path, tmp_path: Path) -> object:
+    """Make `path` a file of `kind`; what identifies it afterwards."""
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "character device":
+        os.mknod(path, 0o600 | __import__("stat").S_IFCHR, os.makedev(1, 3))  # as /dev/null
+    elif kind == "socket":
+        import socket
+
+        server = socket.socket(socket.AF_UNIX)
+        server.bind(str(path))
+        server.close()
+    elif kind == "symlink":
+        (tmp_path / "real.py").write_text("# the real file\n")
+        path.symlink_to(tmp_path / "real.py")
+    elif kind == "dangling symlink":
+        path.symlink_to(tmp_path / "nowhere.py")
+    status = os.lstat(path)
+    return (status.st_mode, status.st_ino, status.st_rdev)
+
+
+@pytest.mark.parametrize(
+    "kind,message",
+    [
+        ("fifo", "is a named pipe (FIFO), not a regular file"),
+        ("character device", "is a character device, not a regular file"),
+        ("socket", "is a socket, not a regular file"),
+        ("symlink", "is a symbolic link (to "),
+        ("dangling symlink", "is a symbolic link (to "),
+    ],
+)
+@pytest.mark.parametrize("force", [True, False], ids=["force", "no-force"])
+def test_only_a_regular_file_is_ever_replaced(tmp_path, kind, message, force) -> None:
+    """A symbolic link is refused too, not followed and not replaced: modelgen writes
+    the file -o names, and a link there is something else's."""
+    target = tmp_path / "model.py"
+    identity = _make(kind, target, tmp_path)
+    real = (tmp_path / "real.py").read_bytes() if kind == "symlink" else None
+    result = run("new", MLP, "-o", target, *(["--force"] if force else []))
+    assert_error(result.returncode, result.stderr, f"{target}: {message}")
+    assert "only regular files" in result.stderr
+    status = os.lstat(target)
+    assert (status.st_mode, status.st_ino, status.st_rdev) == identity
+    if "symlink" in kind:
+        assert os.readlink(target) == str(tmp_path / ("real.py" if real else "nowhere.py"))
+    if real is not None:
+        assert (tmp_path / "real.py").read_bytes() == real
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_a_trailing_slash_names_a_folder_for_new(tmp_path: Path) -> None:
+    """-o newdir/ is a folder, made as --style all makes its folder, never a file 'newdir'."""
+    result = run("new", MLP, "-o", f"{tmp_path / 'newdir'}/")
+    assert result.returncode == 0, result.stderr
+    written = tmp_path / "newdir" / "mnist_mlp_functional.py"
+    assert result.stderr == f"wrote {written}\n"
+    assert written.read_text() == (MLP.parent / "mnist_mlp_functional.py").read_text()
+    result = run("new", MLP, "-s", "subclass", "-o", f"{tmp_path / 'newdir'}/")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "newdir" / "mnist_mlp_subclass.py").is_file()
+
+    (tmp_path / "file").write_text("# a file\n")
+    result = run("new", MLP, "-o", f"{tmp_path / 'file'}/")
+    assert_error(result.returncode, result.stderr, "file/: is not a folder")
+    result = run("new", MLP, "-o", f"{tmp_path / 'no' / 'such'}/")
+    assert_error(result.returncode, result.stderr, "does not exist")
+    result = run("new", MLP, "--style", "all", "-o", tmp_path / "file")
+    assert_error(result.returncode, result.stderr, "file: is not a folder")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "newdir"]
+    assert (tmp_path / "file").read_text() == "# a file\n"
+
+
+# Keras' own JSON for `input 4 | dense 2` (model.to_json()): import and convert read it
+# without TensorFlow.
+TINY_JSON = (
+    '{"module": "keras.src.models.functional", "class_name": "Functional", "config": {"name": '
+    '"model", "trainable": true, "layers": [{"module": "keras.layers", "class_name": '
+    '"InputLayer", "config": {"batch_shape": [null, 4], "dtype": "float32", "sparse": false, '
+    '"ragged": false, "name": "input_layer", "optional": false}, "registered_name": null, '
+    '"name": "input_layer", "inbound_nodes": []}, {"module": "keras.layers", "class_name": '
+    '"Dense", "config": {"name": "dense", "trainable": true, "dtype": {"module": "keras", '
+    '"class_name": "DTypePolicy", "config": {"name": "float32"}, "registered_name": null}, '
+    '"units": 2, "activation": "linear", "use_bias": true, "kernel_initializer": {"module": '
+    '"keras.initializers", "class_name": "GlorotUniform", "config": {"seed": null, '
+    '"input_axes": null, "output_axes": null}, "registered_name": null}, "bias_initializer": '
+    '{"module": "keras.initializers", "class_name": "Zeros", "config": {}, "registered_name": '
+    'null}, "kernel_regularizer": null, "bias_regularizer": null, "kernel_constraint": null, '
+    '"bias_constraint": null, "quantization_config": null}, "registered_name": null, '
+    '"build_config": {"input_shape": [null, 4]}, "name": "dense", "inbound_nodes": [{"args": '
+    '[{"class_name": "__keras_tensor__", "config": {"shape": [null, 4], "dtype": "float32", '
+    '"keras_history": ["input_layer", 0, 0]}}], "kwargs": {}}]}], "input_layers": '
+    '["input_layer", 0, 0], "output_layers": ["dense", 0, 0]}, "registered_name": '
+    '"Functional", "build_config": {"input_shape": null}, "compile_config": {}}'
+)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["plot", MLP],
+        ["compare", MLP],
+        ["import", "tiny.json"],
+        ["convert", "tiny.json", "--to", "subclass"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_a_trailing_slash_is_a_folder_for_every_command_that_writes_one_file(
+    tmp_path, command
+) -> None:
+    """These commands write one named file: a folder is refused, not written as a file."""
+    (tmp_path / "tiny.json").write_text(TINY_JSON)
+    result = run(*command, "-o", "out/", cwd=tmp_path)
+    assert_error(result.returncode, result.stderr, "out/: names a folder (it ends in '/')")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.json"]
+    result = run(*command, "-o", "out.dot" if command[0] == "plot" else "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr  # and the file name works
