@@ -85,3 +85,59 @@ def test_the_pre_commit_hook_runs_new_check(tmp_path):
     assert run(*command[1:], *args).returncode == 1  # not generated yet
     assert run("new", *args).returncode == 0
     assert run(*command[1:], *args).returncode == 0
+
+
+def test_a_stale_file_names_the_command_that_regenerates_it(tmp_path):
+    """The file exists, so the command that works has --force; running it makes --check pass."""
+    spec = _copy(tmp_path)
+    target = tmp_path / "model.py"
+    target.write_text("# edited by hand\n")
+    args = [spec, "-s", "subclass", "-o", target, "--imports", "tensorflow"]
+    result = run("new", *args, "--check")
+    assert result.returncode == 1
+    (last,) = [line for line in result.stderr.splitlines() if "out of date" in line]
+    command = last.split(": run ", 1)[1]
+    assert shlex.split(command) == ["modelgen", "new", *map(str, args), "--force"]
+    assert run(*shlex.split(command)[1:]).returncode == 0
+    assert run("new", *args, "--check").returncode == 0
+
+
+def test_a_missing_file_names_the_command_without_force(tmp_path):
+    spec = _copy(tmp_path)
+    target = tmp_path / "model.py"
+    result = run("new", "-e", "input 3 | dense 2", "-o", target, "--check", "--diff")
+    assert result.returncode == 1
+    command = result.stderr.splitlines()[-1].split(": run ", 1)[1]
+    assert shlex.split(command) == ["modelgen", "new", "-e", "input 3 | dense 2", "-o", str(target)]
+    assert run(*shlex.split(command)[1:]).returncode == 0
+    assert spec.exists()
+
+
+def test_diff_alone_implies_check_and_writes_nothing(tmp_path):
+    """As black's --diff: it shows what would change and writes nothing (exit 1 when stale)."""
+    spec = _copy(tmp_path)
+    target = tmp_path / "model.py"
+    stale = (EXAMPLES / "mnist_mlp_functional.py").read_text().replace("Dense(300", "Dense(301")
+    target.write_text(stale)
+    result = run("new", spec, "-o", target, "--diff")
+    assert result.returncode == 1, result.stderr
+    assert '+    x = layers.Dense(300, activation="relu")(x)' in result.stdout
+    assert f"would regenerate {target}" in result.stderr and "wrote" not in result.stderr
+    assert target.read_text() == stale
+    result = run("new", spec, "-o", tmp_path / "new.py", "--diff")  # a missing file: all '+'
+    assert result.returncode == 1 and not (tmp_path / "new.py").exists()
+    result = run("new", spec, "--diff")
+    assert result.returncode == 2 and "give -o the generated file" in result.stderr
+
+
+def test_style_all_check_defaults_to_the_current_folder_as_style_all_does(tmp_path):
+    spec = _copy(tmp_path)
+    result = run("new", spec, "--style", "all", "--check", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert "4 files out of date" in result.stderr and "would write mnist_mlp_subclass.py" in (
+        result.stderr
+    )
+    assert run("new", spec, "--style", "all", cwd=tmp_path).returncode == 0
+    result = run("new", spec, "--style", "all", "--check", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "4 files up to date with the spec" in result.stderr
