@@ -278,21 +278,37 @@ def summary(spec, expression, output_format) -> None:
     click.echo(result.table() if output_format == "table" else result.json(), nl=False)
 
 
-@cli.command(name="import")
+_RUNS_PYTHON = (
+    "A .py SOURCE is EXECUTED as Python code, with your rights, as `python SOURCE` would "
+    "run it (its folder first on sys.path), in a subprocess that is killed with everything "
+    "it started when it ends, times out or prints more than 16 MiB: import only files you trust."
+)
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=300,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long a .py SOURCE may take to build its model.",
+)
+
+
+@cli.command(name="import", epilog=_RUNS_PYTHON)
 @click.argument("source")
 @click.option("-o", "--output", metavar="PATH", help="Spec file to write ('-' or none: stdout).")
 @click.option("--force", is_flag=True, help="Overwrite a file that already exists.")
-def import_model(source, output, force) -> None:
+@timeout_option
+def import_model(source, output, force, timeout) -> None:
     """Write the spec of an existing Keras model.
 
     SOURCE is a .keras file or a model.to_json() file (read without TensorFlow), or a
-    Python file defining build_model() or a module-level model (run in a subprocess).
+    Python file defining build_model() or a module-level model, which is EXECUTED.
     """
-    text, _ = _import(source)
-    _emit(text, output, force)
+    imported, _ = _import(source, timeout)
+    _emit(imported.text, output, force)
 
 
-@cli.command()
+@cli.command(epilog=_RUNS_PYTHON)
 @click.argument("source")
 @click.option(
     "--to", "style", type=click.Choice(list(STYLES)), required=True, help="The style to write."
@@ -305,34 +321,60 @@ def import_model(source, output, force) -> None:
     is_flag=True,
     help="Also write the model's weights as PATH's .weights.h5, which build_model(weights=...) loads.",
 )
-def convert(source, style, output, force, imports, weights) -> None:
-    """Rewrite an existing Keras model (.keras, .json or .py) in another style."""
-    _, graph = _import(source)
-    code = generate(graph, style, imports, loads_weights=weights)
-    if weights:
-        if output is None or output == "-":
-            raise UsageError("--weights writes a .weights.h5 beside the code: give -o PATH")
+@timeout_option
+def convert(source, style, output, force, imports, weights, timeout) -> None:
+    """Rewrite an existing Keras model (.keras, .json or .py, which is EXECUTED) in another style."""
+    import tempfile
+
+    if weights and (output is None or output == "-"):
+        raise UsageError("--weights writes a .weights.h5 beside the code: give -o PATH")
+    with tempfile.TemporaryDirectory(prefix="modelgen-convert-") as work:
+        # A .py file is run once: the model it builds gives the config and the weights.
+        original = Path(work) / "original.keras" if weights and source.endswith(".py") else None
+        imported, graph = _import(source, timeout, save_model_as=original)
+        try:
+            code = generate(graph, style, imports, loads_weights=weights)
+        except SpecError as error:
+            raise _imported_error(source, imported, error, convert=True) from None
+        if not weights:
+            _emit(code, output, force)
+            return
         from .transfer import save_converted_weights, weights_path
 
         target = weights_path(_output_file(output))
         check_target(Path(output), force)  # before the weights are written
-        save_converted_weights(source, code, style, target, force)
+        save_converted_weights(str(original or source), code, style, target, force, source)
         write_files({Path(output): code}, force)
         click.echo(f"wrote {output} and {target}", err=True)
-        return
-    _emit(code, output, force)
 
 
-def _import(source: str) -> tuple[str, ModelGraph]:
-    from .importer import read_config, spec_from_config
+def _import(source: str, timeout: float = 300, save_model_as: Path | None = None):  # noqa: ANN202
+    """The spec of the model in SOURCE (an `ImportedSpec`) and its loaded graph."""
+    from .importer import ImportProblem, import_spec, read_config
 
-    text = spec_from_config(read_config(source))
+    config = read_config(source, timeout, save_model_as)
     try:
-        return text, load(text, source)
-    except SpecError as error:  # the importer wrote a spec modelgen refuses: a modelgen bug
-        raise UsageError(
-            f"{source}: the imported spec does not load, a modelgen bug:\n{error.format()}"
-        ) from None
+        imported = import_spec(config)
+    except ImportProblem as problem:
+        raise ImportProblem(f"{source}: {problem}") from None
+    try:
+        return imported, load(imported.text, source)
+    except SpecError as error:
+        raise _imported_error(source, imported, error) from None
+
+
+def _imported_error(source: str, imported, error: SpecError, convert: bool = False) -> UsageError:  # noqa: ANN001
+    """A problem with the spec an import wrote, said of the source model's layers: the
+    user never saw that spec, so its lines and columns would mean nothing."""
+    lines = []
+    for diagnostic in error.diagnostics:
+        hint = diagnostic.hint
+        if convert and hint:  # the style refusals speak of `new`'s flag
+            hint = hint.replace("--style", "--to")
+        lines.append(f"{imported.origin(diagnostic.span.line)}: {diagnostic.message}")
+        if hint:
+            lines.append(f"  hint: {hint}")
+    return UsageError(f"{source}: " + "\n".join(lines))
 
 
 @cli.command(name="layers")

@@ -19,10 +19,12 @@ from __future__ import annotations
 
 import json
 import keyword
+import math
+import os
 import re
-import subprocess
-import sys
+import tempfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +34,7 @@ from .catalogue import NO_DEFAULT, LayerEntry, Param
 from .errors import MAX_REPORTED, ModelgenError
 from .ir import KerasObject, PyValue
 from .naming import as_identifier, snake_case
+from .pyrunner import DEFAULT_TIMEOUT
 from .validate import RESERVED_NAMES
 
 # Settings Keras saves with neutral values that the DSL has no words for.
@@ -93,75 +96,150 @@ def _resolved_defaults(layer: _Layer) -> dict[str, object]:
     return {}
 
 
-def read_config(path: str, timeout: float = 300) -> dict:
-    """The model config (as `model.to_json()` gives it) of a .keras, .json or .py file."""
+# What an import reads, at most. A real model's config is far smaller (ResNet50's is
+# about 0.1 MB); past these, a file is refused before it fills memory.
+MAX_CONFIG_BYTES = 32 * 2**20  # a .json file, a .keras file's config.json, a .py's config
+MAX_NESTING = 100  # lists and objects inside each other (a model's config nests about 10)
+MAX_INT_DIGITS = 100  # a number in a config (Keras' integers have at most 19 digits)
+
+
+def read_config(
+    path: str, timeout: float = DEFAULT_TIMEOUT, save_model_as: Path | None = None
+) -> dict:
+    """The model config (as `model.to_json()` gives it) of a .keras, .json or .py file.
+
+    A .py file is run (see `modelgen.pyrunner`); with `save_model_as`, the model that
+    run built is also saved there as a .keras file, for its weights.
+    """
     source = Path(path)
     if not source.exists():
         raise ImportProblem(f"{path}: no such file")
+    if source.is_dir():
+        raise ImportProblem(f"{path}: is a directory, not a model file")
     if source.suffix == ".keras":
-        try:
-            with zipfile.ZipFile(source) as archive:
-                return json.loads(archive.read("config.json"))
-        except (zipfile.BadZipFile, KeyError, json.JSONDecodeError) as error:
-            raise ImportProblem(f"{path}: not a Keras .keras file ({error})") from None
+        return _parse_json(_archive_config(source), f"{path}: config.json")
     if source.suffix == ".py":
-        return _config_from_python(source, timeout)
-    try:
-        return json.loads(source.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ImportProblem(f"{path}: not a Keras model JSON file ({error})") from None
-
-
-_RUNNER = r"""
-import importlib.util, json, os, sys
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-path = sys.argv[1]
-sys.path.insert(0, os.path.dirname(os.path.abspath(path)))
-spec = importlib.util.spec_from_file_location("modelgen_imported", path)
-module = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(module)
-if hasattr(module, "build_model"):
-    model = module.build_model()
-elif hasattr(module, "model"):
-    model = module.model
-else:
-    print("MODELGEN-ERROR defines neither build_model() nor a module-level model")
-    sys.exit(3)
-import keras
-if not isinstance(model, keras.Model):
-    print(f"MODELGEN-ERROR build_model() gave a {type(model).__name__}, not a keras.Model")
-    sys.exit(3)
-if model.__class__.__name__ not in ("Functional", "Sequential"):
-    # A subclassed model has no graph in its config: save its functional view,
-    # its call applied to inputs of the shapes it was built with.
-    shapes = (model.get_build_config() or {}).get("input_shape") if model.built else None
-    if shapes is None:
-        print("MODELGEN-ERROR a subclassed model that was never built: call it once on keras.Input")
-        sys.exit(3)
-    several = isinstance(shapes[0], (list, tuple))
-    fresh = [keras.Input(shape=tuple(s[1:])) for s in shapes] if several else keras.Input(shape=tuple(shapes[1:]))
-    model = keras.Model(fresh, model.call(fresh), name=model.name)
-print("MODELGEN-CONFIG " + model.to_json())
-"""
-
-
-def _config_from_python(source: Path, timeout: float) -> dict:
-    try:
-        done = subprocess.run(
-            [sys.executable, "-c", _RUNNER, str(source)],
-            capture_output=True,
-            text=True,
-            timeout=timeout,
+        return _config_from_python(source, timeout, save_model_as)
+    if source.suffix == ".h5":
+        raise ImportProblem(
+            f"{path}: a legacy HDF5 model, which modelgen does not read: "
+            "load it in Keras and save it as a .keras file"
         )
-    except subprocess.TimeoutExpired:
-        raise ImportProblem(f"{source}: building the model took more than {timeout:g} s") from None
-    for line in done.stdout.splitlines():
-        if line.startswith("MODELGEN-CONFIG "):
-            return json.loads(line.removeprefix("MODELGEN-CONFIG "))
-        if line.startswith("MODELGEN-ERROR "):
-            raise ImportProblem(f"{source}: {line.removeprefix('MODELGEN-ERROR ')}")
-    last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-    raise ImportProblem(f"{source}: running it failed: {last}")
+    return _parse_json(_read_bounded(source), path)
+
+
+def _read_bounded(source: Path, where: str | None = None) -> bytes:
+    where = where or str(source)
+    try:
+        with source.open("rb") as file:
+            data = file.read(MAX_CONFIG_BYTES + 1)
+    except OSError as error:
+        raise ImportProblem(f"{where}: cannot read: {error.strerror}") from None
+    if len(data) > MAX_CONFIG_BYTES:
+        raise ImportProblem(f"{where}: {_too_big()}")
+    return data
+
+
+def _too_big() -> str:
+    return f"larger than {MAX_CONFIG_BYTES // 2**20} MiB, the most modelgen reads as a model config"
+
+
+def _archive_config(source: Path) -> bytes:
+    """config.json of a .keras archive: its declared size checked first, then the bytes
+    counted while they are inflated, so that a zip bomb stops at the limit."""
+    where = f"{source}: config.json"
+    try:
+        with zipfile.ZipFile(source) as archive:
+            try:
+                info = archive.getinfo("config.json")
+            except KeyError:
+                raise ImportProblem(
+                    f"{source}: not a Keras .keras file (it has no config.json)"
+                ) from None
+            if info.flag_bits & 0x1:
+                raise ImportProblem(f"{where}: encrypted, which modelgen cannot read")
+            if info.file_size > MAX_CONFIG_BYTES:
+                raise ImportProblem(f"{where}: {_too_big()}")
+            chunks, size = [], 0
+            with archive.open(info) as member:
+                while chunk := member.read(2**20):
+                    size += len(chunk)
+                    if size > MAX_CONFIG_BYTES:
+                        raise ImportProblem(f"{where}: {_too_big()}")
+                    chunks.append(chunk)
+            return b"".join(chunks)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error) as error:
+        raise ImportProblem(f"{source}: not a valid .keras file ({error})") from None
+    except NotImplementedError as error:  # a compression method zipfile does not have
+        raise ImportProblem(f"{source}: cannot read the archive ({error})") from None
+    except OSError as error:
+        raise ImportProblem(f"{source}: cannot read: {error.strerror or error}") from None
+
+
+def _parse_json(data: bytes, where: str) -> dict:
+    """JSON text into a config, refusing what would exhaust memory or the stack."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ImportProblem(
+            f"{where}: not UTF-8 text ({error.reason} at byte {error.start})"
+        ) from None
+    depth = _nesting(text)
+    if depth > MAX_NESTING:
+        raise ImportProblem(
+            f"{where}: lists and objects nest {depth} deep; a model config nests at most "
+            f"{MAX_NESTING} deep"
+        )
+    try:
+        return json.loads(text, parse_int=_parse_int)
+    except _LongNumber as error:
+        raise ImportProblem(
+            f"{where}: a number with {error.args[0]} digits; "
+            f"modelgen reads at most {MAX_INT_DIGITS} (Keras' integers have at most 19)"
+        ) from None
+    except json.JSONDecodeError as error:
+        raise ImportProblem(
+            f"{where}: not valid JSON ({error.msg}, line {error.lineno} column {error.colno})"
+        ) from None
+
+
+def _nesting(text: str) -> int:
+    """How deep brackets nest in JSON text, strings skipped: checked before parsing, which
+    would otherwise recurse once per level."""
+    deepest = depth = 0
+    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]', text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in "]}":
+            depth -= 1
+    return deepest
+
+
+class _LongNumber(Exception):
+    """A JSON integer too long to read: Python refuses past 4300 digits, we well before."""
+
+
+def _parse_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > MAX_INT_DIGITS:
+        raise _LongNumber(digits)
+    return int(text)
+
+
+def _config_from_python(source: Path, timeout: float, save_model_as: Path | None) -> dict:
+    from .pyrunner import RunProblem, run_model_file
+
+    with tempfile.TemporaryDirectory(prefix="modelgen-run-") as work:
+        try:
+            config = run_model_file(source, Path(work), timeout, save_model_as is not None)
+        except RunProblem as problem:
+            raise ImportProblem(str(problem)) from None
+        if save_model_as is not None:
+            os.replace(Path(work) / "model.keras", save_model_as)
+        where = f"{source}: the config it built"
+        return _parse_json(_read_bounded(config, where), where)
 
 
 # ------------------------------------------------------------------------------ layers
@@ -188,14 +266,152 @@ def _tensor_sources(value: object) -> list[str]:
     return []
 
 
-def _endpoints(value: object) -> list[str]:
-    """`input_layers` / `output_layers`: [name, 0, 0] or a list of them."""
-    if isinstance(value, list) and value and isinstance(value[0], str):
+def _endpoints(value: object, which: str) -> list[str]:
+    """`input_layers` / `output_layers`: [name, 0, 0] or a list of them (checked by
+    `check_structure`)."""
+    if isinstance(value, dict):
+        raise ImportProblem(
+            f"the model takes its {which} as a dict (keys {', '.join(map(repr, value))}), "
+            f"which the DSL cannot write: it writes a model's {which} as a list "
+            f"(build it with keras.Model([...], ...) to import it)"
+        )
+    if not value:
+        return []
+    if isinstance(value[0], str):
         return [value[0]]
-    return [name for item in value or [] for name in _endpoints(item)]
+    return [item[0] for item in value]
+
+
+# ------------------------------------------------------------------------------ structure
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "null"
+    return {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}.get(
+        type(value), "a number"
+    )
+
+
+def _expect(value: object, kind: type, where: str, what: str) -> None:
+    if not isinstance(value, kind) or isinstance(value, bool):  # a config has no bools here
+        raise ImportProblem(f"{where}: expected {what}, got {_kind(value)}")
+
+
+def _is_endpoint(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) == 3
+        and isinstance(value[0], str)
+        and all(type(v) is int for v in value[1:])
+    )
+
+
+def check_structure(model: object) -> None:
+    """Refuse a config whose structure is not the one `model.to_json()` writes, naming
+    the key: what `_graph` reads is then of the type it expects."""
+    _expect(model, dict, "the config", "an object (a model's to_json())")
+    assert isinstance(model, dict)
+    _expect(model.get("class_name"), str, "class_name", "a string")
+    config = model.get("config")
+    _expect(config, dict, "config", "an object")
+    assert isinstance(config, dict)
+    if "name" in config:
+        _expect(config["name"], str, "config.name", "a string")
+    layers = config.get("layers")
+    _expect(layers, list, "config.layers", "a list of layers")
+    assert isinstance(layers, list)
+    if not layers:
+        raise ImportProblem("config.layers: the model has no layers")
+    sequential = model["class_name"] == "Sequential"
+    names = set()
+    for i, raw in enumerate(layers):
+        where = f"config.layers[{i}]"
+        _expect(raw, dict, where, "an object")
+        _expect(raw.get("class_name"), str, f"{where}.class_name", "a string")
+        _expect(raw.get("config", {}), dict, f"{where}.config", "an object")
+        if raw.get("registered_name") is not None:
+            _expect(raw["registered_name"], str, f"{where}.registered_name", "a string")
+        if raw.get("module") is not None:
+            _expect(raw["module"], str, f"{where}.module", "a string")
+        if sequential:
+            _expect(raw.get("config", {}).get("name", ""), str, f"{where}.config.name", "a string")
+            continue
+        _expect(raw.get("name"), str, f"{where}.name", "a string")
+        if raw["name"] in names:
+            raise ImportProblem(f"{where}: a second layer named {raw['name']!r}")
+        names.add(raw["name"])
+        nodes = raw.get("inbound_nodes", [])
+        _expect(nodes, list, f"{where}.inbound_nodes", "a list")
+        for j, node in enumerate(nodes):
+            _expect(node, dict, f"{where}.inbound_nodes[{j}]", "an object")
+            _expect(node.get("args", []), list, f"{where}.inbound_nodes[{j}].args", "a list")
+            _expect(node.get("kwargs", {}), dict, f"{where}.inbound_nodes[{j}].kwargs", "an object")
+    if sequential:
+        shape = config.get("build_input_shape")
+        if shape is not None:
+            _expect(shape, list, "config.build_input_shape", "a list")
+        return
+    for i, raw in enumerate(layers):
+        for j, node in enumerate(raw.get("inbound_nodes", [])):
+            _check_tensors(node, f"config.layers[{i}].inbound_nodes[{j}]", names)
+    for key in ("input_layers", "output_layers"):
+        value = config.get(key)
+        entries = (
+            []
+            if value is None or value == []
+            else [value]
+            if _is_endpoint(value)
+            else list(value.values())
+            if isinstance(value, dict)
+            else value
+            if isinstance(value, list)
+            else None
+        )
+        if entries is None or not all(_is_endpoint(e) for e in entries):
+            raise ImportProblem(
+                f"config.{key}: expected [name, 0, 0] or a list of them, got {json.dumps(value)[:80]}"
+            )
+        for entry in entries:
+            if entry[0] not in names:
+                raise ImportProblem(f"config.{key} names {entry[0]!r}, but there is no such layer")
+
+
+def _check_tensors(value: object, where: str, names: set[str]) -> None:
+    """Every Keras tensor in a node's arguments: its `keras_history` names a layer."""
+    if isinstance(value, dict):
+        if value.get("class_name") == "__keras_tensor__":
+            tensor = value.get("config")
+            _expect(tensor, dict, f"{where}: a tensor's config", "an object")
+            assert isinstance(tensor, dict)
+            history = tensor.get("keras_history")
+            if not _is_endpoint(history):
+                raise ImportProblem(
+                    f"{where}: a tensor's keras_history: expected [layer name, 0, 0], "
+                    f"got {json.dumps(history)[:80]}"
+                )
+            assert isinstance(history, list)
+            if history[0] not in names:
+                raise ImportProblem(
+                    f"{where}: a tensor comes from layer {history[0]!r}, but there is no such layer"
+                )
+            shape = tensor.get("shape")
+            if shape is not None and not (
+                isinstance(shape, list) and all(d is None or type(d) is int for d in shape)
+            ):
+                raise ImportProblem(
+                    f"{where}: a tensor's shape: expected a list of sizes, got {json.dumps(shape)[:80]}"
+                )
+            return
+        for item in value.values():
+            _check_tensors(item, where, names)
+    elif isinstance(value, list):
+        for item in value:
+            _check_tensors(item, where, names)
 
 
 def _graph(model: dict) -> tuple[str, list[_Layer], list[str], list[str]]:
+    check_structure(model)
     kind = model.get("class_name")
     config = model.get("config", {})
     name = config.get("name", "model")
@@ -251,8 +467,8 @@ def _graph(model: dict) -> tuple[str, list[_Layer], list[str], list[str]]:
     return (
         name,
         layers,
-        _endpoints(config.get("input_layers")),
-        _endpoints(config.get("output_layers")),
+        _endpoints(config.get("input_layers"), "inputs"),
+        _endpoints(config.get("output_layers"), "outputs"),
     )
 
 
@@ -312,28 +528,73 @@ def _canonical(param: Param, value: object, where: str) -> PyValue:
     return value  # type: ignore[return-value]
 
 
+# Words the parser reads as something other than a string: constants and the
+# statement keywords.
+_NOT_WORDS = ("true", "false", "none", "model", "outputs")
+_INT_RANGE = 2**63  # Keras' integers are 64-bit: past that, no spec means the value
+
+
+class UnwritableValue(ImportProblem):
+    """A value no DSL literal reads back as; `spec_from_config` adds the layer."""
+
+
 def _word(text: str) -> str:
-    if re.fullmatch(r"[^\W\d]\w*", text) and text.lower() not in ("true", "false", "none"):
+    """A string as a bare word where the parser reads it back as that string, else quoted."""
+    if re.fullmatch(r"[^\W\d]\w*", text) and text.lower() not in _NOT_WORDS:
         return text
-    return json.dumps(text)
+    return _quoted(text)
 
 
-def dsl_literal(value: PyValue, dims: bool = False) -> str:
-    """How a value is written in a spec."""
+def _quoted(text: str) -> str:
+    """A double-quoted DSL string (the parser reads strings as Python literals): printable
+    characters as they are, emoji included; every other one escaped, so that no line end,
+    control character or lone surrogate reaches the spec's text."""
+    out = []
+    for char in text:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif char.isprintable():
+            out.append(char)
+        else:
+            out.append(repr(char)[1:-1])  # \n, \x1b, \u2028, \ud83d
+    return '"' + "".join(out) + '"'
+
+
+def dsl_literal(
+    value: object, dims: bool = False, where: str = "", word: bool = True
+) -> str:
+    """How a value is written in a spec: a literal the parser reads back as exactly this
+    value, or `UnwritableValue` (an `ImportProblem` naming `where`) when there is none.
+
+    Every value the importer writes into spec text goes through here. `dims`: a tuple
+    of sizes as `28x28` (one size as itself); `word=False`: a string always quoted.
+    """
+
+    def refuse(reason: str) -> UnwritableValue:
+        return UnwritableValue(f"{where}: {reason}" if where else reason)
+
     if value is None:
         return "none"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, float)):
+    if isinstance(value, int):
+        if not -_INT_RANGE <= value < _INT_RANGE:
+            raise refuse(f"the integer {str(value)[:30]}... is beyond Keras' 64-bit range")
+        return repr(value)
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise refuse(f"{value} cannot be written in the DSL, which has no NaN or infinity")
         return repr(value)
     if isinstance(value, str):
-        return _word(value)
+        return _word(value) if word else _quoted(value)
     if isinstance(value, KerasObject):
         return _object_literal(value)
+    if not isinstance(value, (tuple, list)):
+        raise refuse(f"a {type(value).__name__} value cannot be written in the DSL")
     items = list(value)
-    if dims and len(items) >= 2 and all(v is None or (isinstance(v, int) and v > 0) for v in items):
+    if dims and items and all(v is None or (type(v) is int and 0 < v < _INT_RANGE) for v in items):
         return "x".join("?" if v is None else str(v) for v in items)
-    inner = ", ".join(dsl_literal(v) for v in items)
+    inner = ", ".join(dsl_literal(v, where=where) for v in items)
     return f"({inner},)" if len(items) == 1 else f"({inner})"
 
 
@@ -417,16 +678,7 @@ def _automatic(name: str, class_name: str) -> bool:
 def _layer_words(layer: _Layer) -> list[str]:
     where = f"layer {layer.name!r} ({layer.class_name})"
     if layer.class_name == "InputLayer":
-        batch, *dims = layer.config.get("batch_shape") or layer.config.get("batch_input_shape")
-        if len(dims) == 1:
-            words = ["input", "?" if dims[0] is None else str(dims[0])]
-        else:
-            words = ["input", dsl_literal(tuple(dims), dims=True)]
-        if batch is not None:
-            words.append(f"batch_size={batch}")
-        if layer.config.get("dtype") not in (None, "float32"):
-            words.append(f"dtype={dsl_literal(layer.config['dtype'])}")
-        return words
+        return _input_words(layer, where)
     entry = _entry(layer, where)
     if entry.is_operation:
         return [entry.keyword, dsl_literal(_operand(layer, entry, where))]
@@ -452,6 +704,48 @@ def _layer_words(layer: _Layer) -> list[str]:
         entry.keyword.lower(),
         *_arguments(entry, layer.config, where, resolved=_resolved_defaults(layer)),
     ]
+
+
+# An InputLayer's settings that the DSL has no words for, and the values they may hold.
+INPUT_NEUTRAL = {"sparse": (False,), "ragged": (False,), "optional": (False,)}
+
+
+def _input_words(layer: _Layer, where: str) -> list[str]:
+    """`input 28x28 batch_size=32 dtype=int32`, every value checked to be one Keras reads."""
+    config = layer.config
+    shape = config.get("batch_shape", config.get("batch_input_shape"))
+    if not isinstance(shape, list) or not shape:
+        raise ImportProblem(
+            f"{where} batch_shape: expected a list of sizes (the batch first), "
+            f"got {json.dumps(shape)[:80]}"
+        )
+    for size in shape:
+        if not (size is None or (type(size) is int and 0 < size < _INT_RANGE)):
+            raise ImportProblem(
+                f"{where} batch_shape: a size must be a positive integer or null, "
+                f"got {json.dumps(size)[:80]}"
+            )
+    batch, *dims = shape
+    if not dims:
+        raise ImportProblem(f"{where} batch_shape: {shape} has no size besides the batch")
+    words = ["input", dsl_literal(tuple(dims), dims=True, where=f"{where} batch_shape")]
+    if batch is not None:
+        words.append(f"batch_size={dsl_literal(batch, where=f'{where} batch_size')}")
+    dtype = config.get("dtype")
+    if isinstance(dtype, dict):  # a DTypePolicy
+        dtype = (dtype.get("config") or {}).get("name")
+    if dtype is not None and not isinstance(dtype, str):
+        raise ImportProblem(f"{where} dtype: expected a string, got {json.dumps(dtype)[:80]}")
+    if dtype not in (None, "float32"):
+        words.append(f"dtype={dsl_literal(dtype, where=f'{where} dtype')}")
+    for key, value in config.items():
+        if key in ("name", "batch_shape", "batch_input_shape", "dtype"):
+            continue
+        if value not in INPUT_NEUTRAL.get(key, ()):
+            raise ImportProblem(
+                f"{where}: the setting {key}={json.dumps(value)[:80]} cannot be written in the DSL"
+            )
+    return words
 
 
 def _operand(layer: _Layer, entry: LayerEntry, where: str) -> float:
@@ -527,8 +821,34 @@ def _identifier(text: str, taken: set[str]) -> str:
     return name
 
 
+@dataclass(frozen=True)
+class ImportedSpec:
+    text: str
+    # line number -> the Keras layer it was written from, as messages name it
+    # ("layer 'dense_1' (Dense)"): errors about the spec can name the user's layer.
+    origins: dict[int, str]
+
+    def origin(self, line: int) -> str:
+        return self.origins.get(line, "the model")
+
+
 def spec_from_config(model: dict, default_name: str = "model") -> str:
     """The spec text that regenerates the model described by `model` (a to_json() dict)."""
+    return import_spec(model, default_name).text
+
+
+def _model_name(name: object, default_name: str) -> str:
+    """The spec's `model NAME`: an ASCII identifier, which every style builds under
+    (TensorFlow's root name scopes are ASCII), from the Keras name where it has one."""
+    text = name if isinstance(name, str) else ""
+    ascii_name = re.sub(r"[^A-Za-z0-9_]+", "_", as_identifier(text)).strip("_")
+    if ascii_name[:1].isdigit():  # `3dcnn`: a model, not a layer
+        ascii_name = f"model_{ascii_name}"
+    return _identifier(ascii_name, set()) if ascii_name else default_name
+
+
+def import_spec(model: dict, default_name: str = "model") -> ImportedSpec:
+    """The spec that regenerates `model` (a to_json() dict), and where each line came from."""
     name, layers, inputs, outputs = _graph(model)
     by_name = {layer.name: layer for layer in layers}
     for wanted in inputs + outputs:
@@ -567,17 +887,27 @@ def spec_from_config(model: dict, default_name: str = "model") -> str:
             if label != layer.name and not layer.is_operation:
                 extra_name[layer.name] = layer.name
     lines = []
-    model_name = _identifier(name, set()) if name else default_name
-    lines.append(f"model {model_name}")
+    model_name = _model_name(name, default_name)
+    if model_name == name or not name:
+        lines.append(f"model {model_name}")
+    else:  # say what the Keras name was: the DSL has no words to keep it
+        lines.append(f"model {model_name}  # the Keras model's name: {_quoted(str(name))}")
+    origins: dict[int, str] = {}
     problems: list[str] = []
     for i, layer in enumerate(ordered):
+        where = f"layer {layer.name!r} ({layer.class_name})"
         try:
             words = _layer_words(layer)
+        except UnwritableValue as problem:  # from a caller that did not say where
+            text = str(problem)
+            problems.append(text if text.startswith(where) else f"{where}: {text}")
+            continue
         except ImportProblem as problem:  # go on: say everything that cannot be written
             problems.append(str(problem))
             continue
+        origins[len(lines) + 1] = where
         if layer.name in extra_name:
-            words.append(f"name={json.dumps(extra_name[layer.name])}")
+            words.append(f"name={dsl_literal(extra_name[layer.name], word=False)}")
         implicit = layer.class_name == "InputLayer" or (
             i > 0 and layer.sources == [ordered[i - 1].name]
         )
@@ -597,7 +927,7 @@ def spec_from_config(model: dict, default_name: str = "model") -> str:
             + "\n".join(f"  {p}" for p in shown)
             + (f"\n  ... and {more} more" if more else "")
         )
-    return "\n".join(lines) + "\n"
+    return ImportedSpec("\n".join(lines) + "\n", origins)
 
 
 def canonical(graph) -> tuple:  # noqa: ANN001 - a validated, shape-inferred ModelGraph

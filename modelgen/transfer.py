@@ -1,6 +1,7 @@
 """Carry an existing model's weights into its converted code (`convert --weights`).
 
-Needs TensorFlow: the original model is loaded, the converted code is built, each
+Needs TensorFlow: the original model is loaded (a .py file's model comes saved from
+the one run that gave its config, see `modelgen.pyrunner`), the converted code is built, each
 layer's weights are copied across in Keras' graph order (the order `check` pairs
 layers in), and the converted model saves them as `.weights.h5`, which the
 generated `build_model(weights=...)` loads.
@@ -9,7 +10,6 @@ generated `build_model(weights=...)` loads.
 from __future__ import annotations
 
 import os
-import runpy
 import tempfile
 from pathlib import Path
 
@@ -22,38 +22,47 @@ def weights_path(code_path: Path) -> Path:
     return code_path.with_name(code_path.name.removesuffix(".py") + ".weights.h5")
 
 
-def _original(source: str):
+def _original(path: Path, source: str):
+    """The model whose weights are carried: `path` is a .keras file (the user's, or the
+    one the run of their .py file saved); `source` is what the user named, for messages."""
+    if path.suffix != ".keras":
+        raise ImportProblem(
+            f"{source}: a JSON config has no weights; convert the .keras file to carry them"
+        )
     import keras
 
     from . import verify  # noqa: F401 - quiets TensorFlow's start-up before keras loads
 
-    path = Path(source)
-    if path.suffix == ".keras":
+    try:
         return keras.saving.load_model(path, compile=False)
-    if path.suffix == ".py":
-        namespace = runpy.run_path(str(path), run_name="modelgen_weights_source")
-        if "build_model" in namespace:
-            return namespace["build_model"]()
-        if "model" in namespace:
-            return namespace["model"]
-        raise ImportProblem(f"{source}: defines neither build_model() nor a module-level model")
-    raise ImportProblem(
-        f"{source}: a JSON config has no weights; convert the .keras file to carry them"
-    )
+    except Exception as error:  # noqa: BLE001 - Keras raises many kinds; each is the file's fault
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ImportProblem(
+            f"{source}: Keras cannot load the model for its weights: {reason}"
+        ) from None
 
 
-def save_converted_weights(source: str, code: str, style: str, target: Path, force: bool) -> None:
-    """Build `code`, give it the weights of the model in `source`, save them to `target`."""
+def save_converted_weights(
+    model_file: str, code: str, style: str, target: Path, force: bool, source: str | None = None
+) -> None:
+    """Build `code`, give it the weights of the model in `model_file` (a .keras file),
+    save them to `target`. `source`: the file the user named, if not `model_file`."""
     from .verify import build, layers_in_order
 
+    source = source or model_file
     if target.exists() and not force:
         raise UsageError(f"{target}: already exists (use --force to overwrite it)")
-    original = _original(source)
+    original = _original(Path(model_file), source)
     converted = build(code, style)
     inputs = list(original.inputs)
     pairs = zip(layers_in_order(original, inputs), layers_in_order(converted, inputs), strict=True)
     for (mine, _), (theirs, _) in pairs:
-        theirs.set_weights(mine.get_weights())
+        try:
+            theirs.set_weights(mine.get_weights())
+        except ValueError as error:  # the converted layer holds weights of other shapes
+            raise ImportProblem(
+                f"{source}: the weights of layer {mine.name!r} do not fit the converted code ({error})"
+            ) from None
     descriptor, temporary = tempfile.mkstemp(
         prefix=".modelgen-", suffix=".weights.h5", dir=target.parent
     )
