@@ -28,27 +28,26 @@ from .writing import check_target, write_files
 ALL = "all"
 
 
-def _read_spec(spec: str | None, expression: str | None) -> ModelGraph:
+def _read_spec(spec: str | None, expression: str | None, models: bool = False) -> ModelGraph:
+    """The model SPEC names (a file, '-' for stdin) or -e TEXT gives, read by modelgen.reading.
+
+    `models`: a Keras model file (.keras, .json, .py) is imported as `import` reads it;
+    otherwise it is refused in one line that names the commands that read it.
+    """
+    from . import reading
+
     if expression is not None:
         if spec is not None:
             raise UsageError("give a SPEC file or -e TEXT, not both")
-        return load(expression, EXPR_FILENAME)
+        return load(reading.spec_from_argument(expression, EXPR_FILENAME), EXPR_FILENAME)
     if spec is None:
         raise UsageError("missing SPEC: give a spec file, '-' for stdin, or -e TEXT")
     if spec == "-":
-        return load(sys.stdin.read(), STDIN_FILENAME)
-    path = Path(spec)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{spec}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{spec}: is a directory, not a spec file") from None
-    except UnicodeDecodeError as error:
-        raise UsageError(f"{spec}: not UTF-8 text ({error.reason} at byte {error.start})") from None
-    except OSError as error:
-        raise UsageError(f"{spec}: cannot read: {error.strerror}") from None
-    return load(text, spec)
+        stdin = click.get_binary_stream("stdin")
+        return load(reading.read_spec_stream(stdin, STDIN_FILENAME), STDIN_FILENAME)
+    if models and reading.is_model_file(spec):
+        return _import(spec)[1]
+    return load(reading.read_spec_file(spec), spec)
 
 
 spec_argument = click.argument("spec", required=False)
@@ -241,9 +240,11 @@ def _rerun_without_check(force: bool) -> str:
 def check(spec, expression, imports) -> None:
     """Build every style of SPEC in Keras and compare them (needs TensorFlow).
 
-    Exits 0 when every style builds the same model, 1 when any differ.
+    Exits 0 when every style builds the same model, 1 when any differ. SPEC may
+    also be a Keras model, read as `modelgen import` reads it: a .keras or .json
+    file, or a .py file, which is EXECUTED as Python code.
     """
-    graph = _read_spec(spec, expression)
+    graph = _read_spec(spec, expression, models=True)
     try:
         from . import verify
     except ImportError as error:
@@ -272,9 +273,11 @@ def summary(spec, expression, output_format) -> None:
     """Print the Keras summary of SPEC's functional model, without TensorFlow.
 
     Layer names, output shapes, parameter counts and sizes are computed in pure
-    Python, exactly as Keras' model.summary() reports them.
+    Python, exactly as Keras' model.summary() reports them. SPEC may also be a
+    Keras model, read as `modelgen import` reads it: a .keras or .json file, or a
+    .py file, which is EXECUTED as Python code (and so imports TensorFlow).
     """
-    result = summarize(_read_spec(spec, expression))
+    result = summarize(_read_spec(spec, expression, models=True))
     click.echo(result.table() if output_format == "table" else result.json(), nl=False)
 
 

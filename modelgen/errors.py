@@ -100,7 +100,9 @@ SHOWN_BEFORE = 40
 
 
 def format_diagnostics(filename: str, source: str, diagnostics: list[Diagnostic]) -> str:
-    lines = [line.removesuffix("\r") for line in source.split("\n")]  # as the grammar counts
+    from .reading import source_lines  # the one rule for line ends (reading imports errors)
+
+    lines = source_lines(source)
     shown = diagnostics[:MAX_REPORTED]
     blocks = [_format_one(filename, lines, d) for d in shown]
     if len(diagnostics) > len(shown):

@@ -38,6 +38,7 @@ from .ir import (
     ValueKind,
 )
 from .naming import as_identifier
+from .reading import source_lines, spec_text  # noqa: F401 - source_lines: kept importable here
 
 EXPR_FILENAME = "<expr>"
 STDIN_FILENAME = "<stdin>"
@@ -46,6 +47,9 @@ MAX_TUPLE_DEPTH = 8  # (((1))) is plenty; deeper nesting is a mistake, not a sha
 # A statement never needs more; a longer line is a mistake or an attack, and would fill
 # the terminal with itself in every error message.
 MAX_LINE_LENGTH = 10_000
+# Well above the 10,000-layer chain tests/test_scale.py generates; past this, memory and
+# time grow without use (a 10,000-layer model takes about 10 s and 330 MB to generate).
+MAX_STATEMENTS = 50_000
 
 # How the terminals of grammar.lark read in a message.
 _TERMINAL_WORDS = {
@@ -142,7 +146,28 @@ def default_model_name(filename: str) -> str:
 
 
 def parse(source: str, filename: str = EXPR_FILENAME) -> Spec:
-    """Parse spec text into the syntax IR, or raise `SpecError` with every syntax error."""
+    """Parse spec text into the syntax IR, or raise `SpecError` with every syntax error.
+
+    The text is read as `reading.spec_text` says (a leading BOM dropped, '\\r\\n', '\\r'
+    and '\\n' end a line); the `Spec` and every error hold it so.
+    """
+    text = spec_text(source)
+    lines = text.split("\n")
+    problems = _text_problems(text, lines)
+    if problems:
+        raise SpecError(filename, text, problems)
+    try:
+        statements, errors = _statements(text)
+    except UnexpectedInput as error:
+        raise SpecError(filename, text, _syntax_errors(lines, error)) from None
+    if errors:
+        raise SpecError(filename, text, _explained(errors, lines))
+    return Spec(filename, text, tuple(statements), default_model_name(filename))
+
+
+def _text_problems(text: str, lines: list[str]) -> list[Diagnostic]:
+    """What is wrong with the text before its grammar: lines too long, characters that
+    look like a line end but are not one, too many statements."""
     too_long = [
         Diagnostic(
             f"line {number} is {len(line):,} characters long: a spec line has at most "
@@ -150,18 +175,95 @@ def parse(source: str, filename: str = EXPR_FILENAME) -> Spec:
             Span(number, MAX_LINE_LENGTH + 1, number, len(line) + 1),
             "write one statement per line",
         )
-        for number, line in enumerate(source_lines(source), start=1)
+        for number, line in enumerate(lines, start=1)
         if len(line) > MAX_LINE_LENGTH
     ]
     if too_long:
-        raise SpecError(filename, source, too_long)
-    try:
-        statements, errors = _statements(source)
-    except UnexpectedInput as error:
-        raise SpecError(filename, source, _syntax_errors(source, error)) from None
-    if errors:
-        raise SpecError(filename, source, errors)
-    return Spec(filename, source, tuple(statements), default_model_name(filename))
+        return too_long
+    if _NOT_TEXT.search(text):
+        return [
+            _not_text(match.group(), number, match.start() + 1)
+            for number, line in enumerate(lines, start=1)
+            for match in _NOT_TEXT.finditer(line)
+        ]
+    # Each statement ends at a line end or a '|': fewer of those, fewer statements.
+    if text.count("\n") + text.count("|") < MAX_STATEMENTS:
+        return []
+    return _too_many_statements(lines)
+
+
+# Characters a terminal or an editor shows as a line break although they do not end a
+# line here, so that a statement after one in a comment would be seen and not read;
+# and lone surrogates, which no UTF-8 text holds (a str from Python code may).
+_NOT_TEXT = re.compile("[\x0b\x0c\x1c-\x1e\x85\u2028\u2029\ud800-\udfff]")
+_LINE_BREAK_NAMES = {
+    "\x0b": "a vertical tab",
+    "\x0c": "a form feed",
+    "\x1c": "a file separator",
+    "\x1d": "a group separator",
+    "\x1e": "a record separator",
+    "\x85": "a next-line character",
+    "\u2028": "a line separator",
+    "\u2029": "a paragraph separator",
+}
+
+
+def _not_text(char: str, number: int, column: int) -> Diagnostic:
+    code = f"U+{ord(char):04X}"
+    if char in _LINE_BREAK_NAMES:
+        return Diagnostic(
+            f"{_LINE_BREAK_NAMES[char]} ({code}) is not a line end in a spec",
+            Span.point(number, column),
+            "a line ends with a new line ('\\n', '\\r\\n' or '\\r'); this character may not "
+            "stand anywhere, not even in a comment or a string",
+        )
+    return Diagnostic(
+        f"{code} is a lone surrogate, which is not UTF-8 text",
+        Span.point(number, column),
+        "a spec is UTF-8 text: write the character itself",
+    )
+
+
+def _too_many_statements(lines: list[str]) -> list[Diagnostic]:
+    seen = 0
+    for number, line in enumerate(lines, start=1):
+        for start, end in _statement_bounds(line):
+            seen += 1
+            if seen > MAX_STATEMENTS:
+                return [
+                    Diagnostic(
+                        f"more than {MAX_STATEMENTS:,} statements: a spec holds at most "
+                        f"{MAX_STATEMENTS:,}",
+                        Span(number, start + 1, number, end + 1),
+                        "split the model, or build it in Python: the limit keeps modelgen's time and memory bounded",
+                    )
+                ]
+    return []
+
+
+# A string, a comment, or a '|' that ends a statement.
+_STRING_COMMENT_OR_PIPE = re.compile(r'"(?:[^"\\\n]|\\.)*"' r"|'(?:[^'\\\n]|\\.)*'|#.*|\|")
+
+
+def _statement_bounds(line: str) -> list[tuple[int, int]]:
+    """Where each statement of `line` starts and ends (0-based, without blanks or comment)."""
+    bounds = []
+    start = 0
+    end = len(line)
+    for match in _STRING_COMMENT_OR_PIPE.finditer(line):
+        if match.group() == "|":
+            bounds.append((start, match.start()))
+            start = match.end()
+        elif match.group().startswith("#"):
+            end = match.start()
+            break
+    bounds.append((start, end))
+    result = []
+    for first, last in bounds:
+        piece = line[first:last]
+        if piece.strip():
+            result.append((first + len(piece) - len(piece.lstrip()), first + len(piece.rstrip())))
+    return result
 
 
 _PARSING = threading.Lock()  # the parser's transformer collects one parse's errors
@@ -178,24 +280,19 @@ def _statements(text: str) -> tuple[list[Statement], list[Diagnostic]]:
             builder.errors = []  # the next parse starts with none
 
 
-def source_lines(source: str) -> list[str]:
-    """The lines as the grammar sees them: only '\n' ends a line."""
-    return [line.removesuffix("\r") for line in source.split("\n")]
-
-
-def _syntax_errors(source: str, first: UnexpectedInput) -> list[Diagnostic]:
+def _syntax_errors(lines: list[str], first: UnexpectedInput) -> list[Diagnostic]:
     """Every line's problems: statements never span lines, so each line parses alone."""
     diagnostics = []
-    for number, line in enumerate(source_lines(source), start=1):
+    for number, line in enumerate(lines, start=1):
         try:
             _, errors = _statements(line)  # a line that parses may still hold a bad literal
         except UnexpectedInput as error:
             diagnostics.append(_diagnostic(error, line, number))
             continue
-        diagnostics += [_on_line(d, number) for d in errors]
+        diagnostics += _explained([_on_line(d, number) for d in errors], lines)
     if not diagnostics:  # cannot happen if lines parse alone; never lose the error
         number = first.line if isinstance(first.line, int) and first.line > 0 else 1
-        diagnostics.append(_diagnostic(first, source_lines(source)[number - 1], number))
+        diagnostics.append(_diagnostic(first, lines[number - 1], number))
     return diagnostics
 
 
@@ -206,6 +303,9 @@ def _on_line(diagnostic: Diagnostic, number: int) -> Diagnostic:
 
 def _diagnostic(error: UnexpectedInput, line: str, number: int) -> Diagnostic:
     column = error.column if isinstance(error.column, int) and error.column > 0 else len(line) + 1
+    python = _python_statement(line, number, column)
+    if python is not None:
+        return python
     if isinstance(error, UnexpectedCharacters):
         return _character_error(line, number, column)
     assert isinstance(error, UnexpectedToken)
@@ -248,6 +348,192 @@ def _diagnostic(error: UnexpectedInput, line: str, number: int) -> Diagnostic:
         or _expected(error.expected)
         or "a statement is 'label: layer arguments <- sources'; see docs/dsl.md",
     )
+
+
+# ---------------------------------------------------------------- Python, not the DSL
+
+# A statement that starts as a Python layer call does: `Conv2D(`, `layers.Dense(`,
+# `x = layers.Dense(64)(x)`, `model.add(...)`; a DSL label may come first.
+_PYTHON_CALL = re.compile(
+    r"(?P<label>[^\W\d]\w*\s*:\s*)?(?:[^\W\d]\w*\s*=\s*)?"
+    r"(?P<callee>(?:[^\W\d]\w*\s*\.\s*)*[^\W\d]\w*)\("
+)
+_PYTHON_MESSAGE = "'{}(' is a Python call; in a spec, a layer's arguments follow its name"
+_PYTHON_HINT = object()  # a placeholder hint: `_explained` writes the DSL form in its place
+
+
+def _python_statement(line: str, number: int, column: int) -> Diagnostic | None:
+    """The error for Python written where a statement should be, if the statement
+    holding `column` reads as one."""
+    for start, end in _statement_bounds(line):
+        if start < column <= end + 1:
+            found = _PYTHON_CALL.match(line, start, end)
+            if found is None:
+                return None
+            return Diagnostic(
+                _PYTHON_MESSAGE.format(re.sub(r"\s+", "", found.group("callee"))),
+                Span(number, start + 1, number, end + 1),
+                _python_hint(line[start:end]),
+            )
+    return None
+
+
+def _explained(diagnostics: list[Diagnostic], lines: list[str]) -> list[Diagnostic]:
+    """`diagnostics` with the hints the transformer could not write (it has no source
+    lines) written."""
+    explained = []
+    for diagnostic in diagnostics:
+        if diagnostic.hint is _PYTHON_HINT:
+            span = diagnostic.span
+            statement = lines[span.line - 1][span.column - 1 : span.end_column - 1]
+            diagnostic = dataclasses.replace(diagnostic, hint=_python_hint(statement))
+        explained.append(diagnostic)
+    return explained
+
+
+def _python_hint(statement: str) -> str:
+    form = _python_form(statement)
+    if form is not None:
+        return f"write: {form}"
+    return (
+        "write the layer's name, then its arguments separated by spaces, without "
+        "parentheses or commas: 'conv2d 32 3x3 relu'; see docs/dsl.md"
+    )
+
+
+def _python_form(statement: str) -> str | None:
+    """The DSL statement that builds the layer a line of Keras Python builds, or None
+    when it cannot be said for sure. `conv2d 32 3x3 relu` for
+    `Conv2D(32, (3, 3), activation='relu')`, `h: dense 64 <- x` for
+    `h = layers.Dense(64)(x)`; it always parses."""
+    import ast  # only a mistake needs it
+
+    from . import catalogue
+
+    label_match = re.match(r"\s*([^\W\d]\w*)\s*:(?!=)", statement)
+    label = label_match.group(1) if label_match else None
+    code = statement[label_match.end() :] if label_match else statement
+    try:
+        body = ast.parse(code.strip()).body
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
+    if len(body) != 1:
+        return None
+    node = body[0]
+    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+        target = node.targets[0]
+        if not isinstance(target, ast.Name) or label is not None:
+            return None
+        label, value = target.id, node.value
+    elif isinstance(node, ast.Expr):
+        value = node.value
+    else:
+        return None
+    if isinstance(value, ast.Tuple) and len(value.elts) == 1:  # a line of a layer list
+        value = value.elts[0]
+    if (  # model.add(layers.Dense(10))
+        isinstance(value, ast.Call)
+        and _last_name(value.func) == "add"
+        and len(value.args) == 1
+        and not value.keywords
+    ):
+        value = value.args[0]
+    sources: list[str] = []
+    if isinstance(value, ast.Call) and isinstance(value.func, ast.Call):  # Dense(10)(x)
+        called = value.args[0] if len(value.args) == 1 and not value.keywords else None
+        names = called.elts if isinstance(called, (ast.List, ast.Tuple)) else [called]
+        if not all(isinstance(n, ast.Name) for n in names):
+            return None
+        sources = [n.id for n in names]  # type: ignore[union-attr]
+        value = value.func
+    if not isinstance(value, ast.Call):
+        return None
+    entry = catalogue.lookup(_last_name(value.func) or "")
+    if entry is None or any(k.arg is None for k in value.keywords):
+        return None
+    params = entry.positional_params
+    if len(value.args) > len(params):
+        return None
+    words = [entry.keyword.lower()]
+    for argument in value.args:
+        words.append(_dsl_value(argument))  # type: ignore[arg-type]
+    filled = len(value.args)
+    for keyword in value.keywords:
+        text = _dsl_value(keyword.value)
+        if text is None:
+            return None
+        if filled < len(params) and params[filled].name == keyword.arg:
+            words.append(text)
+            filled += 1
+        elif keyword.arg == "activation" and isinstance(keyword.value, ast.Constant):
+            words.append(text)  # a bare activation, as `conv2d 32 3x3 relu`
+        else:
+            words.append(f"{keyword.arg}={text}")
+    if None in words:
+        return None
+    form = " ".join(words)
+    if label is not None and label not in sources:
+        form = f"{label}: {form}"
+    if sources:
+        form += " <- " + ", ".join(sources)
+    try:
+        _, errors = _statements(form)
+    except UnexpectedInput:
+        return None
+    return None if errors else form
+
+
+def _last_name(node: object) -> str | None:
+    """`Dense` of `Dense`, `layers.Dense` or `keras.layers.Dense`."""
+    import ast
+
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    if isinstance(node, ast.Name):
+        return node.id
+    return None
+
+
+def _dsl_value(node: object) -> str | None:
+    """How the Python expression `node` is written in a spec, or None."""
+    import ast
+
+    if isinstance(node, ast.Call):  # keras.regularizers.L2(1e-4) -> l2(0.0001)
+        name = _last_name(node.func)
+        parts = [_dsl_value(a) for a in node.args]
+        for keyword in node.keywords:
+            text = _dsl_value(keyword.value)
+            parts.append(None if keyword.arg is None or text is None else f"{keyword.arg}={text}")
+        if name is None or None in parts:
+            return None
+        word = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
+        return f"{word}({', '.join(parts)})"  # type: ignore[arg-type]
+    try:
+        value = ast.literal_eval(node)  # type: ignore[arg-type]
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return _dsl_literal(value)
+
+
+def _dsl_literal(value: object) -> str | None:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int) or (isinstance(value, float) and math.isfinite(value)):
+        return repr(value)
+    if isinstance(value, str):
+        if re.fullmatch(r"[^\W\d]\w*", value) and value.lower() not in _WORD_CONSTANTS:
+            return value
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, (tuple, list)):
+        if len(value) >= 2 and all(v is None or (type(v) is int and v > 0) for v in value):
+            return "x".join("?" if v is None else str(v) for v in value)
+        items = [_dsl_literal(v) for v in value]
+        if None in items:
+            return None
+        return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"  # type: ignore[arg-type]
+    return None
 
 
 # Strings first, so that a '(' or '#' inside one is not taken for code.
@@ -309,11 +595,14 @@ def _character_error(line: str, number: int, column: int) -> Diagnostic:
             "numbers are written 10, -1, 0.5 or 1e-3; shapes 28x28, with ? for an unknown size",
         )
     before = line[column - 2] if column > 1 else ""
-    return Diagnostic(
-        f"unexpected character {char!r}",
-        Span.point(number, column),
-        _character_hint(char, before),
-    )
+    if char == "\\" and not _code(rest[1:]).strip():
+        hint = (
+            "a statement is one line: the DSL has no '\\' line continuation; join the "
+            "lines (a line holds up to 10,000 characters), or start a new statement"
+        )
+    else:
+        hint = _character_hint(char, before)
+    return Diagnostic(f"unexpected character {char!r}", Span.point(number, column), hint)
 
 
 # How a token reads after "unexpected"; the value terminals start an argument.
@@ -364,6 +653,10 @@ def _character_hint(char: str, before: str) -> str | None:
         return "sources are given with '<-' followed by label names"
     if char in ";,":
         return "separate statements with a new line or '|', arguments with spaces"
+    if char in "×*":
+        return "a shape is written with the letter x and no spaces: 28x28"
+    if char == "\\":
+        return "a backslash belongs in a quoted string, where it starts an escape such as \\n"
     return "names are letters, digits and '_'; shapes are written 28x28"
 
 
@@ -431,6 +724,16 @@ class _ToIR(Transformer):
         start = (label or layer).span
         span = Span(start.line, start.column, *_end(children[-1] if children else layer))
         sources = children.pop() if children and isinstance(children[-1], tuple) else None
+        if children and isinstance(children[0], Value) and children[0].text.startswith("("):
+            opened = children[0].span
+            if (opened.line, opened.column) == (layer.span.end_line, layer.span.end_column):
+                # `Dense(10)`: a name directly followed by "(" is a call, and a layer is not
+                self.errors.append(
+                    Diagnostic(_PYTHON_MESSAGE.format(layer.text), span, _PYTHON_HINT)  # type: ignore[arg-type]
+                )
+        spaced = _spaced_shape(children)
+        if spaced is not None:
+            self.errors.append(spaced)
         positional = tuple(c for c in children if isinstance(c, Value))
         keywords = tuple(c for c in children if isinstance(c, KeywordArgument))
         return LayerStatement(label, layer, positional, keywords, sources, span)
@@ -458,6 +761,14 @@ class _ToIR(Transformer):
                 _span(token),
                 str(token),
                 "a number is at most about 1.8e308, as a Python float",
+            )
+        if number == 0 and re.search("[1-9]", re.split("[eE]", str(token))[0]):
+            return self._bad(
+                f"number {token} is too small: it would be 0.0",
+                _span(token),
+                str(token),
+                "a number other than 0 is at least about 5e-324, as a Python float; "
+                "write 0 for zero",
             )
         return Value(ValueKind.FLOAT, number, _span(token), str(token))
 
@@ -490,6 +801,15 @@ class _ToIR(Transformer):
                 _span(token),
                 str(token),
                 "a backslash starts an escape such as \\n or \\u00e9; write \\\\ for a backslash",
+            )
+        surrogate = re.search("[\ud800-\udfff]", text)
+        if surrogate:  # "\ud83d\ude00": two halves of a character, not a character
+            return self._bad(
+                f"invalid string: U+{ord(surrogate.group()):04X} is a lone surrogate, not a "
+                "character",
+                _span(token),
+                str(token),
+                "write the character itself, or \\U and 8 hex digits: \\U0001F600 for 😀",
             )
         return Value(ValueKind.STRING, text, _span(token), str(token))
 
@@ -534,6 +854,49 @@ class _ToIR(Transformer):
                 f"tuples nest more than {MAX_TUPLE_DEPTH} deep", span, text, "flatten the tuple"
             )
         return Value(ValueKind.TUPLE, tuple(items), span, text)
+
+
+_X_WORD = re.compile(r"[xX](?:\d+)?")  # `x` or `x28`, as in `28 x 28` and `28 x28`
+
+
+def _spaced_shape(arguments: list) -> Diagnostic | None:
+    """The error for a shape written with spaces, `input 28 x 28`, or None."""
+    items = [(a.value, True) if isinstance(a, KeywordArgument) else (a, False) for a in arguments]
+    for at, (first, _) in enumerate(items):
+        if not _is_size(first):
+            continue
+        parts, end = [first.text], at + 1
+        while end < len(items):
+            word, is_keyword_value = items[end]
+            if (
+                is_keyword_value
+                or word.kind is not ValueKind.WORD
+                or not _X_WORD.fullmatch(word.text)
+            ):
+                break
+            parts.append("x" + word.text[1:])
+            end += 1
+            if len(word.text) == 1:  # a bare x: a size follows
+                if end == len(items) or items[end][1] or not _is_size(items[end][0]):
+                    break
+                parts.append(items[end][0].text)
+                end += 1
+        if end > at + 1 and not parts[-1].endswith("x"):
+            last = items[end - 1][0]
+            written = " ".join(item.text for item, _ in items[at:end])
+            return Diagnostic(
+                f"the shape {written!r} has spaces in it",
+                Span(first.span.line, first.span.column, last.span.end_line, last.span.end_column),
+                f"a shape is written without spaces: {''.join(parts)}",
+            )
+    return None
+
+
+def _is_size(value: Value) -> bool:
+    """An integer or a shape such as 28x28 (not a tuple in brackets)."""
+    if value.kind is ValueKind.INT:
+        return value.text.isdigit()
+    return value.kind is ValueKind.TUPLE and not value.text.startswith("(")
 
 
 def _integer(text: str) -> int | None:

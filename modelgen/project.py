@@ -32,6 +32,7 @@ from jinja2.ext import Extension
 from .errors import ModelgenError, SpecError, UsageError, suggest, visible
 from .generate import generate, load
 from .ir import LayerNode, ModelGraph
+from .reading import read_spec_file
 from .styles import STYLES
 from .summary import keras_names
 from .writing import write_files
@@ -73,15 +74,7 @@ class TemplateExtension(Extension):
 
 def read_spec(path: str | Path, display: str) -> ModelGraph:
     """Load a spec file; messages name it `display`. `UsageError` or `SpecError` say what is wrong."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"{display}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{display}: is a directory, not a spec file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise UsageError(f"{display}: cannot read the spec: {error}") from None
-    return load(text, display)
+    return load(read_spec_file(path, display), display)
 
 
 def check_model(graph: ModelGraph, style: str) -> None:
@@ -115,8 +108,7 @@ def write_model(path: str, style: str, imports: str, folder: Path = Path(".")) -
     """The post_gen_project hook: write model.mg (the spec as it is) and model.py into `folder`."""
 
     def write() -> None:
-        with open(path, encoding="utf-8", newline="") as handle:  # keep its line endings
-            text = handle.read()
+        text = read_spec_file(path, SPEC_NAME)  # as it is: its BOM and line ends kept
         code = generate(load(text, SPEC_NAME), style, imports)
         write_files({folder / SPEC_NAME: text, folder / "model.py": code})
 
@@ -236,7 +228,7 @@ class Array:
 def model_arrays(spec: str | Path) -> tuple[list[Array], list[Array]]:
     """The model's inputs and outputs, in order, as the spec file declares them."""
     path = Path(spec)
-    graph = load(path.read_text(encoding="utf-8"), path.name)
+    graph = load(read_spec_file(path, path.name), path.name)
     names = keras_names(graph)
     readers = graph.consumers()
     inputs = []
