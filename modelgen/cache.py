@@ -28,7 +28,6 @@ the cache never changes what is generated.
 from __future__ import annotations
 
 import os
-import secrets
 import stat
 from collections.abc import Iterator
 
@@ -170,7 +169,7 @@ class CacheFolder:
     def write(self, name: str, data: bytes) -> bool:
         """Put `data` in entry `name` atomically (a temporary entry, then a rename), or
         leave things as they were and say False."""
-        temporary = f".{name}.{secrets.token_hex(6)}.tmp"
+        temporary = f".{name}.{os.urandom(6).hex()}.tmp"
         try:
             descriptor = os.open(temporary, _NEW_ENTRY_FLAGS, 0o600, dir_fd=self.descriptor)
         except (OSError, ValueError):
