@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 NO_CACHE_VARIABLE = "MODELGEN_NO_CACHE"
 MAX_ENTRY_BYTES = 64 * 1024 * 1024  # far above any entry modelgen writes
@@ -84,7 +84,10 @@ def _open_base(base: str) -> int:
     try:
         return os.open(base, _FOLDER_FLAGS)
     except FileNotFoundError:
-        os.mkdir(base, 0o700)  # not parents: a missing parent means no cache
+        try:
+            os.mkdir(base, 0o700)  # not parents: a missing parent means no cache
+        except FileExistsError:  # made by another modelgen meanwhile
+            pass
         return os.open(base, _FOLDER_FLAGS)
 
 
@@ -96,7 +99,10 @@ def _open_private(name: str, parent: int) -> int:
         try:
             descriptor = os.open(name, _FOLDER_FLAGS | os.O_NOFOLLOW, dir_fd=parent)
         except FileNotFoundError:
-            os.mkdir(name, 0o700, dir_fd=parent)
+            try:
+                os.mkdir(name, 0o700, dir_fd=parent)
+            except FileExistsError:  # made by another modelgen meanwhile
+                pass
             descriptor = os.open(name, _FOLDER_FLAGS | os.O_NOFOLLOW, dir_fd=parent)
     finally:
         os.close(parent)
@@ -108,7 +114,7 @@ def _open_private(name: str, parent: int) -> int:
     return descriptor
 
 
-def _check_private(descriptor: int, kind) -> os.stat_result:
+def _check_private(descriptor: int, kind: Callable[[int], bool]) -> os.stat_result:
     """The open file's status, if it is of `kind`, this user's and not writable by others."""
     info = os.fstat(descriptor)
     if not kind(info.st_mode) or info.st_uid != os.geteuid() or info.st_mode & 0o022:
