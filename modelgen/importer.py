@@ -39,27 +39,8 @@ from .validate import RESERVED_NAMES
 
 # Settings Keras saves with neutral values that the DSL has no words for.
 NEUTRAL_SETTINGS = {"input_axes": None, "output_axes": None}
-# Keys of a layer's config that are not constructor arguments the catalogue lists,
-# and are fine to leave out while they hold these values.
-NEUTRAL_KEYS: dict[str, tuple] = {
-    "quantization_config": (None,),
-    "lora_rank": (None,),
-    "lora_alpha": (None,),
-    "lora_enabled": (False,),
-    "renorm_clipping": (None, {}),
-    "sparse": (False,),
-    "ragged": (False,),
-    "optional": (False,),
-    "activity_regularizer": (None,),
-    "return_state": (False,),
-    "sliding_window": (None,),
-    "use_cudnn": ("auto",),
-    "zero_output_for_mask": (True, False),  # set by the wrapper around a recurrent layer
-}
-# Keras saves these parameters filled in from another one when they were left out
-# (pooling's strides default to its pool_size).
-FILLED_FROM = {"strides": "pool_size"}
-WRAPPER_KEYS = ("layer", "backward_layer")
+# The key under which every Keras wrapper saves the layer it wraps (written as that layer).
+WRAPPED_KEY = "layer"
 FLOAT_TOLERANCE = 1e-6  # Keras saves 0.01 as float32: 0.009999999776482582
 
 
@@ -77,23 +58,12 @@ class _Layer:
     input_shapes: list[tuple] | None = None
     module: str = ""
     call: dict | None = None  # the inbound node: its args and kwargs, tensors included
+    calls: int = 1  # how many times the model calls it (more than once: a shared layer)
 
     @property
     def is_operation(self) -> bool:
         """A Keras operation (`x + 3.0`), not a layer: it has no name of its own to keep."""
         return self.module.startswith("keras.src.ops")
-
-
-# Defaults Keras resolves from the inputs and saves resolved: (layer class, parameter)
-# -> the value Keras saves when the spec left the parameter out.
-def _resolved_defaults(layer: _Layer) -> dict[str, object]:
-    shapes = layer.input_shapes or []
-    if layer.class_name == "MultiHeadAttention" and shapes:
-        return {
-            "attention_axes": tuple(range(1, len(shapes[0]) - 1)),
-            "value_dim": layer.config.get("key_dim"),
-        }
-    return {}
 
 
 # What an import reads, at most. A real model's config is far smaller (ResNet50's is
@@ -427,6 +397,7 @@ def _graph(model: dict) -> tuple[str, list[_Layer], list[str], list[str]]:
                     raw.get("config", {}),
                     previous,
                     raw.get("registered_name"),
+                    module=raw.get("module") or "",
                 )
             )
             previous = [layer_name]
@@ -446,12 +417,8 @@ def _graph(model: dict) -> tuple[str, list[_Layer], list[str], list[str]]:
         )
     for raw in config.get("layers", []):
         nodes = raw.get("inbound_nodes", [])
-        if len(nodes) > 1:
-            raise ImportProblem(
-                f"layer {raw['name']!r} ({raw['class_name']}) is called {len(nodes)} times "
-                "(a shared layer), which the DSL cannot write"
-            )
-        sources = _tensor_sources(nodes[0]) if nodes else []
+        inputs = _call_inputs(raw["class_name"], nodes[0]) if nodes else []
+        sources = _tensor_sources(inputs)
         layers.append(
             _Layer(
                 raw["name"],
@@ -459,9 +426,10 @@ def _graph(model: dict) -> tuple[str, list[_Layer], list[str], list[str]]:
                 raw.get("config", {}),
                 sources,
                 raw.get("registered_name"),
-                _tensor_shapes(nodes[0]) if nodes else [],
+                _tensor_shapes(inputs),
                 raw.get("module") or "",
                 nodes[0] if nodes else None,
+                calls=len(nodes),
             )
         )
     return (
@@ -613,23 +581,77 @@ def _object_literal(value: KerasObject) -> str:
     return f"{chosen.word}({words})"
 
 
+def _same(value: object, neutral: object) -> bool:
+    """Equal and of one type: a saved `0` is not `False`, nor `{}` `None`."""
+    return type(value) is type(neutral) and value == neutral
+
+
+def _neutral(value: object, neutrals: tuple) -> bool:
+    return any(_same(value, n) for n in neutrals)
+
+
+def _written(param: Param, saved: object, value: PyValue) -> PyValue:
+    """The value to write: the canonical one, except for an axis, whose saved form Keras
+    keeps (`axis=1` and `axis=(1,)` compute the same, but save differently)."""
+    inner = param.type.inner if isinstance(param.type, t.Optional) else param.type
+    if isinstance(inner, t.Axis):
+        return _tuples(saved)  # type: ignore[return-value]
+    return value
+
+
+def _inner_config(value: object) -> dict:
+    config = value.get("config") if isinstance(value, dict) else None
+    return config if isinstance(config, dict) else {}
+
+
+def _derived_layer(key: str, saved: object, derived: object, where: str) -> None:
+    """A saved layer config (a wrapper's backward layer) must be the one Keras derives when
+    a spec leaves it out; its name is Keras' choice."""
+    mine, expected = _inner_config(saved), _inner_config(derived)
+    differences = [
+        f"{k}: {json.dumps(mine.get(k))[:40]}, not {json.dumps(expected.get(k))[:40]}"
+        for k in sorted(set(mine) | set(expected))
+        if k != "name" and mine.get(k) != expected.get(k)
+    ]
+    same_class = (
+        isinstance(saved, dict)
+        and isinstance(derived, dict)
+        and all(saved.get(k) == derived.get(k) for k in ("class_name", "module", "registered_name"))
+    )
+    if same_class and not differences:
+        return
+    what = saved.get("class_name", "?") if isinstance(saved, dict) else json.dumps(saved)[:40]
+    raise ImportProblem(
+        f"{where}: the {key} is a {what} that is not the wrapped layer run the other way"
+        + (f" ({', '.join(differences[:3])})" if differences else "")
+        + ", which the DSL cannot write"
+    )
+
+
 def _arguments(
-    entry: LayerEntry,
-    config: dict,
-    where: str,
-    skip: tuple[str, ...] = (),
-    resolved: dict[str, object] | None = None,
+    entry: LayerEntry, config: dict, where: str, shapes: list[tuple] | None = None
 ) -> list[str]:
-    """The spec's words for a layer's settings that differ from Keras' defaults."""
+    """The spec's words for a layer's settings that differ from Keras' defaults.
+
+    Every key of `config` is accounted for: written, known to mean what leaving it out
+    means (Keras' default, a value it derives, a neutral saved setting), or refused by
+    name. Nothing is dropped."""
     words: list[str] = []
-    handled = {"name", "trainable", "dtype", *skip}
+    handled = {"name", "trainable", "dtype"}
+    neutral = dict(entry.saved_settings)
+    derived = dict(entry.saved_defaults(config, shapes or [])) if entry.saved_defaults else {}
     for key, value in config.items():
         if key in handled or entry.param(key) is not None:
             continue
-        if value in NEUTRAL_KEYS.get(key, ()):
+        if entry.is_wrapper and key == WRAPPED_KEY:
+            continue  # written as the wrapped layer, by the caller
+        if key in neutral and _neutral(value, neutral[key]):
+            continue
+        if key in derived:
+            _derived_layer(key, value, derived[key], where)
             continue
         raise ImportProblem(
-            f"{where}: the setting {key}={json.dumps(value)} cannot be written in the DSL"
+            f"{where}: the setting {key}={json.dumps(value)[:80]} cannot be written in the DSL"
         )
     required: list[str] = []
     bare: list[str] = []
@@ -641,17 +663,14 @@ def _arguments(
             value, _canonical(param, param.default, where)
         ):
             continue
-        if resolved and param.name in resolved and _close(value, _tuples(resolved[param.name])):
-            continue
-        source = FILLED_FROM.get(param.name)
-        if (
-            source
-            and entry.param(source)
-            and _close(value, _canonical(entry.param(source), config.get(source), where))
-        ):  # type: ignore[arg-type]
+        if param.name in derived and _close(
+            value, _canonical(param, derived[param.name], f"{where} {param.name}")
+        ):
             continue
         dims = isinstance(param.type, (t.IntTuple, t.Shape, t.TargetShape))
-        text = dsl_literal(value, dims)
+        text = dsl_literal(
+            _written(param, config[param.name], value), dims, where=f"{where} {param.name}"
+        )
         if param.required:
             required.append(text)
         elif param.name == "activation" and isinstance(value, str) and value in t.ACTIVATION_NAMES:
@@ -663,10 +682,54 @@ def _arguments(
     if isinstance(dtype, dict):
         dtype = dtype.get("config", {}).get("name")
     if dtype not in (None, "float32"):
-        words.append(f"dtype={dsl_literal(dtype)}")
+        words.append(f"dtype={dsl_literal(dtype, where=f'{where} dtype')}")
     if config.get("trainable") is False:
         words.append("trainable=false")
     return words
+
+
+def _shown(value: object) -> str:
+    """A call argument as the user passed it: `True`, `[1, 2]`, or where a tensor came from."""
+    if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
+        history = (value.get("config") or {}).get("keras_history") or ["?"]
+        return f"a tensor (from {str(history[0])!r})"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_shown(v) for v in value) + "]"
+    return repr(value)[:80]
+
+
+def _call_inputs(class_name: str, node: object) -> list:
+    """The arguments of a saved call that hold its input tensors, in the call's order:
+    the positional ones, then the catalogue entry's input parameters given by keyword
+    (`mha(query=q, value=v)`). A tensor in any other argument (a mask, an initial
+    state) is not a source: `_check_call` refuses it by name."""
+    if not isinstance(node, dict):
+        return []
+    entry = catalogue.lookup(class_name)
+    names = entry.call_inputs if entry is not None else ("inputs",)
+    args, kwargs = node.get("args") or [], node.get("kwargs") or {}
+    if not isinstance(args, list) or not isinstance(kwargs, dict):
+        return []
+    return [*args, *(kwargs[name] for name in names if name in kwargs)]
+
+
+def _check_call(layer: _Layer, entry: LayerEntry, where: str) -> None:
+    """Every argument of the layer's call is an input, or means what the generated call
+    (which passes none) means; anything else is refused by name, never dropped."""
+    call = layer.call if isinstance(layer.call, dict) else {}
+    args, kwargs = call.get("args") or [], call.get("kwargs") or {}
+    for position, value in enumerate(args[len(entry.call_inputs) :], len(entry.call_inputs) + 1):
+        raise ImportProblem(
+            f"{where} is called with {_shown(value)} as argument {position}, "
+            "which the DSL cannot write"
+        )
+    neutral = dict(entry.call_arguments)
+    for key, value in kwargs.items():
+        if key in entry.call_inputs or (key in neutral and _neutral(value, neutral[key])):
+            continue
+        raise ImportProblem(
+            f"{where} is called with {key}={_shown(value)}, which the DSL cannot write"
+        )
 
 
 def _automatic(name: str, class_name: str) -> bool:
@@ -675,21 +738,28 @@ def _automatic(name: str, class_name: str) -> bool:
     return re.fullmatch(rf"{re.escape(prefix)}(_\d+)?", name) is not None
 
 
-def _layer_words(layer: _Layer) -> list[str]:
-    where = f"layer {layer.name!r} ({layer.class_name})"
+def _layer_words(layer: _Layer, where: str = "") -> list[str]:
+    where = where or f"layer {layer.name!r} ({layer.class_name})"
+    if layer.calls > 1:
+        raise ImportProblem(
+            f"{where} is called {layer.calls} times (a shared layer), which the DSL cannot write"
+        )
     if layer.class_name == "InputLayer":
         return _input_words(layer, where)
     entry = _entry(layer, where)
     if entry.is_operation:
-        return [entry.keyword, dsl_literal(_operand(layer, entry, where))]
+        return [entry.keyword, dsl_literal(_operand(layer, entry, where), where=where)]
+    _check_call(layer, entry, where)
     if entry.is_wrapper:
-        inner = layer.config.get("layer", {})
+        inner = layer.config.get(WRAPPED_KEY)
+        inner = inner if isinstance(inner, dict) else {}
         inner_layer = _Layer(
             layer.name,
-            inner.get("class_name", "?"),
-            inner.get("config", {}),
+            str(inner.get("class_name", "?")),
+            _inner_config(inner),
             [],
             inner.get("registered_name"),
+            module=str(inner.get("module") or ""),
         )
         inner_entry = _entry(inner_layer, f"{where}, the wrapped layer")
         return [
@@ -698,12 +768,29 @@ def _layer_words(layer: _Layer) -> list[str]:
             *_arguments(
                 inner_entry, inner_layer.config, f"{where}, the wrapped {inner_entry.keyword}"
             ),
-            *_arguments(entry, layer.config, where, skip=WRAPPER_KEYS),
+            *_arguments(entry, layer.config, where, layer.input_shapes),
         ]
-    return [
-        entry.keyword.lower(),
-        *_arguments(entry, layer.config, where, resolved=_resolved_defaults(layer)),
-    ]
+    return [entry.keyword.lower(), *_arguments(entry, layer.config, where, layer.input_shapes)]
+
+
+def _problems_inside(layer: _Layer, where: str) -> list[str]:
+    """What cannot be written inside a nested model: each of its layers, by name."""
+    if layer.class_name not in NESTED_MODELS:
+        return []
+    try:
+        _, inner_layers, _, _ = _graph({"class_name": layer.class_name, "config": layer.config})
+    except ImportProblem as problem:
+        return [f"{where}: {problem}"]
+    problems = []
+    for inner in inner_layers:
+        inside = f"layer {inner.name!r} ({inner.class_name}) inside {where}"
+        try:
+            _layer_words(inner, inside)
+        except ImportProblem as problem:
+            if not str(problem).startswith(f"{inside} is a nested model"):
+                problems.append(str(problem))
+        problems += _problems_inside(inner, inside)
+    return problems
 
 
 # An InputLayer's settings that the DSL has no words for, and the values they may hold.
@@ -776,13 +863,27 @@ def _operand(layer: _Layer, entry: LayerEntry, where: str) -> float:
     )
 
 
+NESTED_MODELS = ("Sequential", "Functional", "Model")
+
+
+def _keras_has(layer: _Layer) -> bool | None:
+    """Whether the saved class is one of Keras' own (its module is Keras' and it is not
+    registered under another package); None when the config does not say."""
+    package = (layer.registered_name or "").split(">")[0]
+    if package not in ("", "keras", "keras.layers"):
+        return False
+    if layer.module:
+        return layer.module == "keras" or layer.module.startswith("keras.")
+    return None if not package else True
+
+
 def _entry(layer: _Layer, where: str) -> LayerEntry:
-    if layer.class_name in ("Sequential", "Functional", "Model"):
+    if layer.class_name in NESTED_MODELS:
         raise ImportProblem(f"{where} is a nested model; the DSL cannot write nested models yet")
     if layer.is_operation:
         known = [e for e in catalogue.ENTRIES if e.is_operation]
         for entry in known:
-            if entry.operation_class == layer.class_name:
+            if layer.class_name in (entry.operation_class, *entry.recorded_as):
                 return entry
         raise ImportProblem(
             f"{where} is a Keras operation ({layer.module}), such as `x @ y` on a tensor, "
@@ -793,16 +894,20 @@ def _entry(layer: _Layer, where: str) -> LayerEntry:
             f"{where} is a Lambda, which runs arbitrary Python the DSL cannot write"
         )
     entry = catalogue.lookup(layer.class_name)
-    if (
-        entry is None
-        or entry.keyword != layer.class_name
-        or (layer.registered_name or "").split(">")[0] not in ("", "keras.layers", "keras")
-    ):
-        custom = f" (registered as {layer.registered_name})" if layer.registered_name else ""
+    from_keras = _keras_has(layer)
+    if entry is not None and entry.keyword == layer.class_name and from_keras is not False:
+        return entry
+    if from_keras:
         raise ImportProblem(
-            f"{where} is a custom layer{custom} that modelgen's catalogue does not have"
+            f"{where} is a Keras layer modelgen does not support yet "
+            "(`modelgen layers` lists the ones it does)"
         )
-    return entry
+    if from_keras is None:
+        raise ImportProblem(f"{where} is a layer class modelgen's catalogue does not have")
+    custom = f" (registered as {layer.registered_name})" if layer.registered_name else ""
+    raise ImportProblem(
+        f"{where} is a custom layer{custom} that modelgen's catalogue does not have"
+    )
 
 
 # ------------------------------------------------------------------------------ spec
@@ -810,10 +915,10 @@ def _entry(layer: _Layer, where: str) -> LayerEntry:
 
 def _identifier(text: str, taken: set[str]) -> str:
     base = as_identifier(text) or "layer"
-    if not base.isidentifier():  # it starts with a digit
-        base = f"layer_{base}"
     if keyword.iskeyword(base) or base in RESERVED_NAMES or base.startswith("__"):
         base = f"{base.strip('_')}_layer"
+    if not base.isidentifier():  # it starts with a digit (perhaps once `__` is stripped)
+        base = f"layer_{base}"
     name, counter = base, 0
     while name in taken:
         counter += 1
@@ -904,6 +1009,7 @@ def import_spec(model: dict, default_name: str = "model") -> ImportedSpec:
             continue
         except ImportProblem as problem:  # go on: say everything that cannot be written
             problems.append(str(problem))
+            problems += _problems_inside(layer, where)  # a nested model's layers, by name
             continue
         origins[len(lines) + 1] = where
         if layer.name in extra_name:
@@ -942,14 +1048,15 @@ def canonical(graph) -> tuple:  # noqa: ANN001 - a validated, shape-inferred Mod
 
     def arguments(entry: LayerEntry, given) -> tuple:  # noqa: ANN001
         args = make_call(entry, given, ()).args
+        # what Keras saves for a parameter left out, where the other arguments decide it
+        derived = entry.saved_defaults(args, []) if entry.saved_defaults else {}
         out = []
         for param in entry.params:
             if param.name == "name" or param.name not in args:
                 continue
             value = _canonical(param, args[param.name], "")
-            source = FILLED_FROM.get(param.name)
-            if value is None and source and source in args:
-                value = _canonical(entry.param(source), args[source], "")  # type: ignore[arg-type]
+            if value is None and derived.get(param.name) is not None:
+                value = _canonical(param, derived[param.name], "")
             out.append((param.name, value))
         return tuple(out)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from .. import argtypes as t
 from ..argtypes import ArgType
 from ..ir import PyValue, Shape, Value, ValueKind, Weight
-from .base import Call, LayerEntry, ShapeError, keyword, layer, positional, same_shape
+from .base import MASK, Call, LayerEntry, ShapeError, keyword, layer, positional, same_shape
 from .normalization import as_axes, itemsize
 from .rules import show
 
@@ -126,6 +126,7 @@ ENTRIES: tuple[LayerEntry, ...] = (
         "Softmax",
         positional("axis", t.AXIS, -1),
         shape=_softmax_shape,
+        call_arguments=(MASK,),
         summary="softmax over an axis, or over several axes together",
         example="softmax",
     ),

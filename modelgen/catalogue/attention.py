@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from .. import argtypes as t
 from ..ir import PyValue, Shape, Value, Weight
 from .base import (
+    MASK,
+    TRAINING,
     Call,
     LayerEntry,
     ShapeError,
@@ -161,6 +163,17 @@ def _attention_weights(call: Call) -> list[Weight]:
     return [Weight(1)] * (bool(call["use_scale"]) + (call["score_mode"] == "concat"))
 
 
+def _mha_saved_defaults(config, shapes) -> dict:
+    """Keras saves attention_axes left out as every axis but batch and features, value_dim
+    as key_dim."""
+    if not shapes:
+        return {}
+    return {
+        "attention_axes": tuple(range(1, len(shapes[0]) - 1)),
+        "value_dim": config.get("key_dim"),
+    }
+
+
 ENTRIES: tuple[LayerEntry, ...] = (
     layer(
         "MultiHeadAttention",
@@ -178,6 +191,18 @@ ENTRIES: tuple[LayerEntry, ...] = (
         keyword("seed", t.SEED),
         shape=_mha_shape,
         weights=_mha_weights,
+        saved_settings=(("sliding_window", (None,)),),
+        saved_defaults=_mha_saved_defaults,
+        call_inputs=("query", "value", "key"),
+        call_arguments=(
+            ("query_mask", (None,)),
+            ("value_mask", (None,)),
+            ("key_mask", (None,)),
+            ("attention_mask", (None,)),
+            ("return_attention_scores", (False,)),
+            TRAINING,
+            ("use_causal_mask", (False,)),
+        ),
         inputs=(2, 3),
         call_style="args",
         summary="multi-head attention of a query over a value (and key): <- query, value[, key]",
@@ -191,6 +216,12 @@ ENTRIES: tuple[LayerEntry, ...] = (
         keyword("seed", t.SEED),
         shape=_attention_shape,
         weights=_attention_weights,
+        call_arguments=(
+            MASK,
+            TRAINING,
+            ("return_attention_scores", (False,)),
+            ("use_causal_mask", (False,)),
+        ),
         inputs=(2, 3),
         call_style="list",
         summary="dot-product (Luong) attention: <- query, value[, key]",

@@ -87,6 +87,8 @@ class Call:
 ShapeRule = Callable[[Call], Shape]
 ParamRule = Callable[[Call], list[Weight]]
 CallStyle = Literal["single", "list", "args"]
+# (saved config, input shapes) -> {key: the value Keras saves when a spec leaves it out}
+SavedDefaults = Callable[[Mapping, list], Mapping]
 
 
 def no_weights(call: Call) -> list[Weight]:
@@ -117,6 +119,20 @@ class LayerEntry:
     # `keras.ops.add(x, 3.0)`, and the class Keras' summary shows for it (`Add`).
     operation: str = ""
     operation_class: str = ""
+    # Other classes Keras records for the same operation: `x / 2` is a TrueDivide.
+    recorded_as: tuple[str, ...] = ()
+    # What the importer needs to account for every key of a saved config and every
+    # argument of a saved call (a test holds these against the installed Keras):
+    # config keys that are not parameters the DSL writes, each with the values that
+    # mean what leaving it out means;
+    saved_settings: tuple[tuple[str, tuple], ...] = ()
+    # the values Keras saves for keys a spec left out when it computes them from the
+    # rest of the config and the input shapes (pooling's strides are its pool_size);
+    saved_defaults: SavedDefaults | None = None
+    # the call's tensor parameters, which the sources give, and its other arguments,
+    # each with the values that mean what a call that leaves it out means.
+    call_inputs: tuple[str, ...] = ("inputs",)
+    call_arguments: tuple[tuple[str, tuple], ...] = ()
 
     @property
     def class_name(self) -> str:
@@ -163,6 +179,20 @@ COMMON = (
     keyword("dtype", t.DTYPE),
     keyword("trainable", t.BOOL, True),
 )
+# Keys any layer's config may hold for Keras' quantization and LoRA, with the values of
+# a layer that uses neither.
+COMMON_SAVED: tuple[tuple[str, tuple], ...] = (
+    ("quantization_config", (None,)),
+    ("lora_rank", (None,)),
+    ("lora_alpha", (None,)),
+    ("lora_enabled", (False,)),
+)
+# Call arguments many layers take. Keras saves a call that leaves `training` out with
+# the signature's default (Dropout's False); a functional model replaces a saved None
+# or False by the training flag it is called with, or runs the layer in inference
+# mode. Only `training=True` differs.
+TRAINING: tuple[str, tuple] = ("training", (None, False))
+MASK: tuple[str, tuple] = ("mask", (None,))
 
 
 def layer(
@@ -177,8 +207,13 @@ def layer(
     wraps: tuple[str, ...] = (),
     example: str = "",
     build_in_init: str = "",
+    saved_settings: tuple[tuple[str, tuple], ...] = (),
+    saved_defaults: SavedDefaults | None = None,
+    call_inputs: tuple[str, ...] = ("inputs",),
+    call_arguments: tuple[tuple[str, tuple], ...] = (),
 ) -> LayerEntry:
-    """A catalogue entry; the common keyword arguments are added to `params`."""
+    """A catalogue entry; the common keyword arguments are added to `params`, the common
+    saved settings to `saved_settings`."""
     style: CallStyle = call_style or ("single" if inputs[1] == 1 else "list")
     return LayerEntry(
         keyword_,
@@ -193,6 +228,10 @@ def layer(
         wraps,
         example,
         build_in_init,
+        saved_settings=saved_settings + COMMON_SAVED,
+        saved_defaults=saved_defaults,
+        call_inputs=call_inputs,
+        call_arguments=call_arguments,
     )
 
 

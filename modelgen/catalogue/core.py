@@ -5,6 +5,7 @@ from __future__ import annotations
 from .. import argtypes as t
 from ..ir import Shape, Weight
 from .base import (
+    TRAINING,
     Call,
     LayerEntry,
     ShapeError,
@@ -108,6 +109,7 @@ ENTRIES: tuple[LayerEntry, ...] = (
         *regularizers_and_constraints("kernel", "bias"),
         shape=_dense_shape,
         weights=_dense_weights,
+        call_arguments=(TRAINING,),
         summary="fully connected layer on the last axis",
         example="dense 128 relu",
     ),
@@ -133,6 +135,7 @@ ENTRIES: tuple[LayerEntry, ...] = (
         shape=same_shape,
         summary="zeroes a fraction of the inputs while training",
         example="dropout 0.5",
+        call_arguments=(TRAINING,),
     ),
     layer(
         "Reshape",
@@ -151,6 +154,7 @@ ENTRIES: tuple[LayerEntry, ...] = (
         keyword("mask_zero", t.BOOL, False),
         shape=_embedding_shape,
         weights=_embedding_weights,
+        saved_settings=(("activity_regularizer", (None,)),),
         summary="maps integer ids to dense vectors",
         example="embedding 10000 64",
     ),

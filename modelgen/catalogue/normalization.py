@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from .. import argtypes as t
 from ..argtypes import ArgType
 from ..ir import PyValue, Shape, Value, ValueKind, Weight
-from .base import Call, LayerEntry, ShapeError, keyword, layer, positional, required
+from .base import MASK, TRAINING, Call, LayerEntry, ShapeError, keyword, layer, positional, required
 from .rules import show
 
 
@@ -273,6 +273,8 @@ ENTRIES: tuple[LayerEntry, ...] = (
         keyword("synchronized", t.BOOL, False),
         shape=_batch_norm_shape,
         weights=_batch_norm_weights,
+        saved_settings=(("renorm_clipping", (None, {})),),
+        call_arguments=(TRAINING, MASK),
         aliases=("batchnorm",),
         summary="normalizes with batch statistics along one axis",
         example="batchnormalization",

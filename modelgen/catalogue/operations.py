@@ -12,7 +12,9 @@ from .. import argtypes as t
 from .base import LayerEntry, required, same_shape
 
 
-def _operation(function: str, class_name: str, summary: str, example: str) -> LayerEntry:
+def _operation(
+    function: str, class_name: str, summary: str, example: str, recorded_as: tuple[str, ...] = ()
+) -> LayerEntry:
     return LayerEntry(
         f"{function}_constant",
         (required("operand", t.NUMBER),),
@@ -21,6 +23,7 @@ def _operation(function: str, class_name: str, summary: str, example: str) -> La
         example=example,
         operation=function,
         operation_class=class_name,
+        recorded_as=recorded_as,
     )
 
 
@@ -48,5 +51,6 @@ ENTRIES = (
         "Divide",
         "keras.ops.divide(x, c): divides every element by a number",
         "divide_constant 255.0",
+        recorded_as=("TrueDivide",),  # `x / 255.0`
     ),
 )

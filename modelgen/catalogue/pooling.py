@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from .. import argtypes as t
 from ..ir import Shape
-from .base import NO_DEFAULT, Call, LayerEntry, Param, ShapeError, keyword, layer, positional
+from .base import (
+    MASK,
+    NO_DEFAULT,
+    Call,
+    LayerEntry,
+    Param,
+    ShapeError,
+    keyword,
+    layer,
+    positional,
+)
 from .rules import conv_length, ints, join_channels, positive_spatial, split_channels
 
 
@@ -21,6 +31,11 @@ def pooling_params(rank: int, pool_size: object = NO_DEFAULT) -> tuple[Param, ..
         positional("padding", t.PADDING, "valid"),
         keyword("data_format", t.DATA_FORMAT),
     )
+
+
+def strides_of_pool_size(config, shapes) -> dict:
+    """Keras saves strides left out as the pool size."""
+    return {"strides": config.get("pool_size")}
 
 
 def pooling_shape(rank: int):
@@ -60,6 +75,7 @@ ENTRIES: tuple[LayerEntry, ...] = (
     layer(
         "MaxPooling1D",
         *pooling_params(1, 2),
+        saved_defaults=strides_of_pool_size,
         shape=pooling_shape(1),
         aliases=("maxpool1d",),
         summary="1D max pooling",
@@ -68,6 +84,7 @@ ENTRIES: tuple[LayerEntry, ...] = (
     layer(
         "MaxPooling2D",
         *pooling_params(2, (2, 2)),
+        saved_defaults=strides_of_pool_size,
         shape=pooling_shape(2),
         aliases=("maxpool2d",),
         summary="2D max pooling",
@@ -76,6 +93,7 @@ ENTRIES: tuple[LayerEntry, ...] = (
     layer(
         "MaxPooling3D",
         *pooling_params(3, (2, 2, 2)),
+        saved_defaults=strides_of_pool_size,
         shape=pooling_shape(3),
         aliases=("maxpool3d",),
         summary="3D max pooling",
@@ -84,6 +102,7 @@ ENTRIES: tuple[LayerEntry, ...] = (
     layer(
         "AveragePooling1D",
         *pooling_params(1),
+        saved_defaults=strides_of_pool_size,
         shape=pooling_shape(1),
         aliases=("avgpool1d",),
         summary="1D average pooling",
@@ -92,6 +111,7 @@ ENTRIES: tuple[LayerEntry, ...] = (
     layer(
         "AveragePooling2D",
         *pooling_params(2),
+        saved_defaults=strides_of_pool_size,
         shape=pooling_shape(2),
         aliases=("avgpool2d",),
         summary="2D average pooling",
@@ -100,6 +120,7 @@ ENTRIES: tuple[LayerEntry, ...] = (
     layer(
         "AveragePooling3D",
         *pooling_params(3),
+        saved_defaults=strides_of_pool_size,
         shape=pooling_shape(3),
         aliases=("avgpool3d",),
         summary="3D average pooling",
@@ -134,6 +155,7 @@ ENTRIES: tuple[LayerEntry, ...] = (
         *GLOBAL_POOLING_PARAMS,
         shape=global_pooling_shape(1),
         aliases=("gap1d", "globalavgpool1d"),
+        call_arguments=(MASK,),
         summary="averages over the steps axis",
         example="globalaveragepooling1d",
     ),

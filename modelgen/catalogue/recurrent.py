@@ -5,6 +5,8 @@ from __future__ import annotations
 from .. import argtypes as t
 from ..ir import Shape, Weight
 from .base import (
+    MASK,
+    TRAINING,
     Call,
     LayerEntry,
     Param,
@@ -75,12 +77,24 @@ def _gru_weights(call: Call) -> list[Weight]:
     return gated_weights(3, split_bias=bool(call["reset_after"]))(call)
 
 
+# What a recurrent layer's config and call hold besides its parameters: a layer that
+# returns its state, or starts from a given one, is not a chain the DSL can write.
+SAVED = (("return_state", (False,)), ("zero_output_for_mask", (True, False)))
+CALL = {
+    "call_inputs": ("sequences",),
+    "call_arguments": (("initial_state", (None,)), MASK, TRAINING),
+}
+CUDNN = (("use_cudnn", ("auto",)),)
+
+
 ENTRIES: tuple[LayerEntry, ...] = (
     layer(
         "SimpleRNN",
         *recurrent_params(gated=False),
         shape=recurrent_shape,
         weights=gated_weights(1),
+        saved_settings=SAVED,
+        **CALL,
         summary="fully connected recurrent layer",
         example="simplernn 32 return_sequences=true",
     ),
@@ -89,6 +103,8 @@ ENTRIES: tuple[LayerEntry, ...] = (
         *recurrent_params(keyword("unit_forget_bias", t.BOOL, True)),
         shape=recurrent_shape,
         weights=gated_weights(4),
+        saved_settings=SAVED + CUDNN,
+        **CALL,
         summary="long short-term memory recurrent layer",
         example="lstm 64 return_sequences=true",
     ),
@@ -97,6 +113,8 @@ ENTRIES: tuple[LayerEntry, ...] = (
         *recurrent_params(keyword("reset_after", t.BOOL, True)),
         shape=recurrent_shape,
         weights=_gru_weights,
+        saved_settings=SAVED + CUDNN,
+        **CALL,
         summary="gated recurrent unit layer",
         example="gru 32",
     ),

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from .. import argtypes as t
 from ..argtypes import ArgType
 from ..ir import PyValue, Shape, Value, ValueKind
-from .base import Call, LayerEntry, keyword, layer, positional, required, same_shape
+from .base import TRAINING, Call, LayerEntry, keyword, layer, positional, required, same_shape
 from .rules import expect_rank
 
 
@@ -55,6 +55,7 @@ def spatial_dropout(rank: int) -> LayerEntry:
             f"SpatialDropout{rank}D",
             *params,
             shape=rank_rule(rank + 2),
+            call_arguments=(TRAINING,),
             summary=f"drops whole feature maps of {rank}D data while training",
             example=f"spatialdropout{rank}d 0.2",
         )
@@ -70,6 +71,7 @@ ENTRIES: tuple[LayerEntry, ...] = (
         required("stddev", FRACTION),
         positional("seed", t.SEED),
         shape=same_shape,
+        call_arguments=(TRAINING,),
         summary="adds zero-centred Gaussian noise while training",
         example="gaussiannoise 0.1",
     ),
@@ -78,6 +80,7 @@ ENTRIES: tuple[LayerEntry, ...] = (
         required("rate", t.RATE),
         positional("seed", t.SEED),
         shape=same_shape,
+        call_arguments=(TRAINING,),
         summary="multiplies by one-centred Gaussian noise while training",
         example="gaussiandropout 0.2",
     ),
@@ -87,6 +90,7 @@ ENTRIES: tuple[LayerEntry, ...] = (
         positional("noise_shape", t.Optional(t.SHAPE)),
         positional("seed", t.SEED),
         shape=same_shape,
+        call_arguments=(TRAINING,),
         summary="dropout that keeps the mean and variance of its inputs, for SELU networks",
         example="alphadropout 0.1",
     ),

@@ -13,11 +13,12 @@ still train them while the summary row calls them non-trainable.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 
 from .. import argtypes as t
 from ..ir import Shape, Weight
-from .base import Call, LayerEntry, ShapeError, keyword, layer
+from .base import MASK, TRAINING, Call, LayerEntry, ShapeError, keyword, layer
 from .rules import expect_min_rank, show
 
 # The wrapped layer takes these; see the module docstring.
@@ -72,6 +73,17 @@ def _bidirectional_weights(call: Call) -> list[Weight]:
     return wrapped_weights(_bidirectional_inner(call)) * 2
 
 
+def _backward_copy(config, shapes) -> dict:
+    """What Keras saves as the backward layer when none is given: the forward layer's
+    config, run the other way (and named after it, which the importer does not compare)."""
+    forward = config.get("layer")
+    if not isinstance(forward, dict) or not isinstance(forward.get("config"), dict):
+        return {}
+    backward = copy.deepcopy(forward)
+    backward["config"]["go_backwards"] = not forward["config"].get("go_backwards", False)
+    return {"backward_layer": backward}
+
+
 # ------------------------------------------------------------------------ TimeDistributed
 
 
@@ -115,6 +127,9 @@ ENTRIES: tuple[LayerEntry, ...] = (
         keyword("merge_mode", t.Choice("merge mode", ("concat", "sum", "mul", "ave")), "concat"),
         shape=_bidirectional_shape,
         weights=_bidirectional_weights,
+        saved_defaults=_backward_copy,
+        call_inputs=("sequences",),
+        call_arguments=(("initial_state", (None,)), MASK, TRAINING),
         wraps=("SimpleRNN", "LSTM", "GRU"),
         summary="runs a recurrent layer forwards and backwards and merges the two",
         example="bidirectional lstm 64 return_sequences=true",
@@ -123,6 +138,7 @@ ENTRIES: tuple[LayerEntry, ...] = (
         "TimeDistributed",
         shape=_time_distributed_shape,
         weights=_time_distributed_weights,
+        call_arguments=(TRAINING, MASK),
         wraps=("*",),
         summary="applies a layer to every time step (axis 1) of its input",
         example="timedistributed dense 10",
