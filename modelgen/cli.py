@@ -345,7 +345,8 @@ def convert(source, style, output, force, imports, weights, timeout) -> None:
         from .transfer import save_converted_weights, weights_path
 
         target = weights_path(_output_file(output))
-        check_target(Path(output), force)  # before the weights are written
+        check_target(Path(output), force)  # both, before the weights are written
+        check_target(target, force)
         save_converted_weights(str(original or source), code, style, target, force, source)
         write_files({Path(output): code}, force)
         click.echo(f"wrote {output} and {target}", err=True)

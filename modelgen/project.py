@@ -35,7 +35,7 @@ from .ir import LayerNode, ModelGraph
 from .reading import read_spec_file
 from .styles import STYLES
 from .summary import keras_names
-from .writing import write_files
+from .writing import signals_held, write_files
 
 SPEC_NAME = "model.mg"  # the spec's name in a baked project; model.py's docstring names it
 DEFAULT_PRESET = "mlp"
@@ -180,30 +180,82 @@ def init_project(
 
 
 def _bake(answers: dict[str, str], output: Path, no_input: bool) -> Path:
-    from cookiecutter.exceptions import (
-        CookiecutterException,
-        FailedHookException,
-        OutputDirExistsException,
-    )
+    """Bake the project in a hidden folder beside its place, then move it in whole.
+
+    An error, Ctrl-C, SIGTERM or SIGHUP at any point leaves no half-baked project (a
+    rerun would find it and refuse): the hidden folder is removed, and the project's
+    own name is only taken, with `mkdir` (which fails if anything has it), once the
+    project is complete. A folder that existed before is never touched.
+    """
+    import tempfile
+
+    from cookiecutter.exceptions import CookiecutterException, FailedHookException
     from cookiecutter.main import cookiecutter
 
     # cookiecutter logs a failed hook with its traceback; the hook has already said why.
     logging.getLogger("cookiecutter").addHandler(logging.NullHandler())
     try:
-        baked = cookiecutter(
-            str(template_folder()), no_input=no_input, extra_context=answers, output_dir=str(output)
-        )
-    except OutputDirExistsException as error:  # 'Error: "FOLDER" directory already exists'
-        raise UsageError(
-            f"{str(error).removeprefix('Error: ')}; modelgen init only creates a new folder"
-        ) from None
-    except FailedHookException:
-        raise UsageError(
-            "the project template refused these answers; nothing was written"
-        ) from None
-    except (CookiecutterException, ValueError) as error:
-        raise UsageError(f"the project template failed: {error}") from None
-    return Path(baked)
+        staging = Path(tempfile.mkdtemp(prefix=".modelgen-init-", dir=output))
+    except OSError as error:
+        raise UsageError(f"{output}: cannot write the project: {error.strerror}") from None
+    claimed: Path | None = None  # the project's folder, once this process has made it
+    done = False
+    try:
+        try:
+            baked = Path(
+                cookiecutter(
+                    str(template_folder()),
+                    no_input=no_input,
+                    extra_context=answers,
+                    output_dir=str(staging),
+                )
+            )
+        except FailedHookException:
+            raise UsageError(
+                "the project template refused these answers; nothing was written"
+            ) from None
+        except (CookiecutterException, ValueError) as error:
+            raise UsageError(f"the project template failed: {error}") from None
+        except OSError as error:
+            raise UsageError(
+                f"cannot write the project: {error.strerror or error}; nothing was written"
+            ) from None
+        project = output / baked.name
+        try:
+            with signals_held():
+                project.mkdir()
+                claimed = project
+        except FileExistsError:
+            raise UsageError(
+                f"{_shown(project)}: already exists; modelgen init only creates a new folder"
+            ) from None
+        except OSError as error:
+            raise UsageError(f"{_shown(project)}: cannot write: {error.strerror}") from None
+        os.replace(baked, project)  # over the empty folder just made: the project appears whole
+        done = True
+        return project
+    finally:
+        with signals_held():
+            if claimed is not None and not done:
+                _remove_tree(claimed)
+            _remove_tree(staging)
+
+
+def _remove_tree(folder: Path) -> None:
+    """Remove a folder this process made; a hook still running in it (the command got
+    SIGTERM, the hook did not) may add a file while it goes, so try again."""
+    import shutil
+    import time
+
+    for _ in range(100):
+        shutil.rmtree(folder, ignore_errors=True)
+        if not os.path.lexists(folder):
+            return
+        time.sleep(0.05)
+
+
+def _shown(folder: Path) -> Path:
+    return folder.relative_to(Path.cwd()) if folder.is_relative_to(Path.cwd()) else folder
 
 
 # ----------------------------------------------------------------- the baked data.py

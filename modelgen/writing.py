@@ -73,7 +73,7 @@ def write_files(
     try:
         if make:
             target = folder
-            with _signals_held():
+            with signals_held():
                 folder.mkdir()  # type: ignore[union-attr]
                 made = True
         for target, content in files.items():
@@ -96,7 +96,7 @@ def write_files(
         raise
     finally:
         if written:
-            with _signals_held():
+            with signals_held():
                 _remove(leftovers)
 
 
@@ -158,7 +158,7 @@ def _create(temporary: str, target: Path, entry: _Placed) -> None:
             raise
     # No hard links here: claim the name with an empty file, then rename over the claim.
     try:
-        with _signals_held():
+        with signals_held():
             descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             claim = os.fstat(descriptor)
             entry.ours.add((claim.st_dev, claim.st_ino))
@@ -178,7 +178,7 @@ _NO_HARD_LINKS = {
 
 def _undo(placed: list[_Placed], leftovers: list[str], folder: Path | None) -> None:
     """Put every target back as it was found and remove what this write made, signals held."""
-    with _signals_held():
+    with signals_held():
         for entry in reversed(placed):
             try:
                 status = os.lstat(entry.target)
@@ -210,7 +210,7 @@ def _backup(path: Path, leftovers: list[str]) -> str | None:
     while True:
         name = str(path.parent / f".{path.name}.{secrets.token_hex(4)}.bak")
         try:
-            with _signals_held():
+            with signals_held():
                 os.link(path, name)
                 leftovers.append(name)
         except FileExistsError:
@@ -224,7 +224,7 @@ def _backup(path: Path, leftovers: list[str]) -> str | None:
 def _stage(path: Path, content: str | bytes, leftovers: list[str]) -> tuple[str, tuple[int, int]]:
     """A temporary file beside `path` holding `content`, and its (st_dev, st_ino); its name
     is added to `leftovers`."""
-    with _signals_held():
+    with signals_held():
         descriptor, temporary = tempfile.mkstemp(
             prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
         )
@@ -239,7 +239,7 @@ def _stage(path: Path, content: str | bytes, leftovers: list[str]) -> tuple[str,
 
 
 @contextlib.contextmanager
-def _signals_held() -> Iterator[None]:
+def signals_held() -> Iterator[None]:
     """Hold Ctrl-C, SIGTERM and SIGHUP (they arrive when the block ends): a file made and
     its record, or an undo, then happen whole."""
     if not hasattr(signal, "pthread_sigmask"):

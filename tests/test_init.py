@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -290,3 +292,90 @@ def test_model_arrays_follow_the_spec(tmp_path):
         ("rows", (3, 4), "values", 0),  # a softmax, but over another axis
         ("outs", (3, 2), "values", 0),
     ]
+
+
+# `modelgen init` in a subprocess that pauses after cookiecutter has baked PAUSE_AFTER
+# files and touches PAUSE_MARKER, waiting there for a real signal from the test; with
+# FAIL set it raises that error there instead, as a full disk would.
+PAUSED_INIT = """
+import errno, os, sys, time
+import cookiecutter.generate as generate
+real = generate.generate_file
+def generate_file(*args, **kwargs):
+    real(*args, **kwargs)
+    generate_file.count += 1
+    if generate_file.count == int(os.environ["PAUSE_AFTER"]):
+        if os.environ.get("FAIL"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        open(os.environ["PAUSE_MARKER"], "w").close()
+        time.sleep(float(os.environ["PAUSE_SECONDS"]))
+generate_file.count = 0
+generate.generate_file = generate_file
+from modelgen.cli import main
+sys.argv = ["modelgen", "init", *sys.argv[1:]]
+main()
+"""
+
+
+def start_init(tmp_path, env, *args, fail: bool = False, seconds: float = 60) -> subprocess.Popen:
+    marker = tmp_path.parent / f"{tmp_path.name}.paused"
+    environment = {**env, "PAUSE_AFTER": "3", "PAUSE_MARKER": str(marker)}
+    environment["PAUSE_SECONDS"] = str(seconds)
+    if fail:
+        environment["FAIL"] = "1"
+    process = subprocess.Popen(
+        [sys.executable, "-c", PAUSED_INIT, *map(str, args)],
+        cwd=tmp_path, env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    if not fail:
+        deadline = time.monotonic() + 120
+        while not marker.exists():
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise AssertionError(f"init never paused: {process.communicate()}")
+            time.sleep(0.02)
+    return process
+
+
+@pytest.mark.parametrize(
+    "signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=lambda s: s.name
+)
+@pytest.mark.parametrize("named", [True, False], ids=["DIR", "no-DIR"])
+def test_an_interrupted_init_leaves_no_folder_and_a_rerun_works(tmp_path, env, signum, named):
+    (tmp_path / "notes.txt").write_text("mine\n")
+    folder = ["proj"] if named else []
+    process = start_init(tmp_path, env, *folder, "--preset", "mlp", "--no-input")
+    try:
+        assert [p.name for p in tmp_path.iterdir() if p.is_dir()]  # half-baked, somewhere
+        process.send_signal(signum)
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 128 + signum, err
+    assert "Traceback" not in err and err.strip().startswith("modelgen: interrupted"), err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]  # hidden ones included
+
+    result = init(*folder, "--preset", "mlp", "--no-input", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    assert files(tmp_path / (folder[0] if named else "mnist_mlp")) == PROJECT_FILES
+
+
+def test_an_error_while_baking_leaves_no_folder(tmp_path, env):
+    process = start_init(tmp_path, env, "proj", "--preset", "mlp", "--no-input", fail=True)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 2, err
+    assert err == "modelgen: error: cannot write the project: No space left on device; " \
+        "nothing was written\n"  # fmt: skip
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_folder_made_while_init_ran_is_left_alone(tmp_path, env):
+    """Someone makes the project's folder while it is being baked: init refuses it when
+    the project is complete, and removes only what it made itself."""
+    process = start_init(tmp_path, env, "proj", "--preset", "mlp", "--no-input", seconds=1)
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj" / "theirs.txt").write_text("theirs\n")
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 2, err
+    assert err == "modelgen: error: proj: already exists; modelgen init only creates a new folder\n"
+    assert files(tmp_path) == ["proj/theirs.txt"]
