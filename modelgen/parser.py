@@ -395,9 +395,14 @@ def _python_hint(statement: str) -> str:
     form = _python_form(statement)
     if form is not None:
         return f"write: {form}"
+    from . import catalogue
+
+    called = _PYTHON_CALL.match(statement.strip())
+    entry = catalogue.lookup(re.split(r"[\s.]+", called.group("callee"))[-1]) if called else None
+    layer = f"'{entry.keyword.lower()}'" if entry else "the layer's name"
     return (
-        "write the layer's name, then its arguments separated by spaces, without "
-        "parentheses or commas: 'conv2d 32 3x3 relu'; see docs/dsl.md"
+        f"write {layer}, then its arguments separated by spaces, without parentheses or "
+        "commas, as in 'conv2d 32 3x3 relu'; see docs/dsl.md"
     )
 
 
@@ -581,6 +586,14 @@ def _unclosed(before: str) -> int | None:
 def _character_error(line: str, number: int, column: int) -> Diagnostic:
     char = line[column - 1] if column <= len(line) else ""
     rest = line[column - 1 :]
+    dotted = re.search(r"[^\W\d]\w*$", line[: column - 1])
+    if char == "." and dotted and re.match(r"\.[^\W\d]", rest):  # keras.regularizers.L2
+        name = re.match(r"[\w.]*", line[dotted.start() :]).group()  # type: ignore[union-attr]
+        return Diagnostic(
+            f"unexpected '.' in {name!r}: a spec has no dotted names",
+            Span(number, dotted.start() + 1, number, dotted.start() + len(name) + 1),
+            _dotted_hint(line, dotted.start()),
+        )
     if char.isdigit() or (char in ".?+-" and re.match(r"[+-]?[\d.?]", rest)):
         word = re.match(r"[+\-\w.?]+", rest).group()  # type: ignore[union-attr]
         if re.fullmatch(r"\d\w*", word) and rest[len(word) :].lstrip().startswith(":"):
@@ -640,6 +653,34 @@ def _join(words: list[str]) -> str:
     if len(words) <= 2:
         return " or ".join(words)
     return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _dotted_hint(line: str, start: int) -> str:
+    """The hint for the dotted name at `start`: `keras.regularizers.L2(1e-4)` is `l2(0.0001)`."""
+    import ast
+
+    name = re.match(r"[\w.]*", line[start:]).group()  # type: ignore[union-attr]
+    end = start + len(name)
+    if line[end : end + 1] == "(":
+        depth = 0
+        for match in _STRING_PAREN_OR_COMMENT.finditer(line, end):
+            if match.group() == "(":
+                depth += 1
+            elif match.group() == ")":
+                depth -= 1
+            if depth == 0 or match.group().startswith("#"):
+                end = match.end()
+                break
+    try:
+        value = ast.parse(line[start:end], mode="eval").body
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        value = None
+    if isinstance(value, ast.Attribute):  # tf.nn.relu: Keras knows it by name
+        written = value.attr if re.fullmatch(r"[^\W\d]\w*", value.attr) else None
+    else:
+        written = _dsl_value(value) if value is not None else None
+    advice = "a spec names Keras' objects without their module"
+    return f"{advice}: write {written}" if written else f"{advice}, as in l2(1e-4)"
 
 
 def _character_hint(char: str, before: str) -> str | None:

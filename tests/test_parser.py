@@ -913,3 +913,296 @@ def test_a_number_out_of_range_says_how_large_a_number_may_be() -> None:
     diagnostic = only(parse_error("dense 1e999"))
     assert diagnostic.message == "number 1e999 is out of range"
     assert diagnostic.hint is not None and "1.8e308" in diagnostic.hint
+
+
+# ------------------------------------------------- line ends: one rule, everywhere
+
+LINE_ENDS = ["\n", "\r\n", "\r"]
+
+
+@pytest.mark.parametrize("end", LINE_ENDS, ids=["LF", "CRLF", "CR"])
+def test_every_line_end_ends_a_comment_and_a_statement(end: str) -> None:
+    # As Python reads source code: '\r\n', '\r' and '\n' each end a line.
+    spec = parse(f"input 3{end}dense 2 # two{end}dense 99{end}")
+    assert [s.span for s in spec.statements] == [
+        Span(1, 1, 1, 8),
+        Span(2, 1, 2, 8),
+        Span(3, 1, 3, 9),
+    ]
+    assert spec.source == "input 3\ndense 2 # two\ndense 99\n"  # as every later stage reads it
+
+
+@pytest.mark.parametrize("end", LINE_ENDS, ids=["LF", "CRLF", "CR"])
+def test_errors_after_any_line_end_have_the_same_line_column_and_caret(end: str) -> None:
+    error = parse_error(f"input 3{end}dense 2 # c{end}dense 10 ;{end}")
+    assert position(only(error)) == (3, 10)
+    formatted = error.format()
+    assert formatted.splitlines()[1] == "    3 | dense 10 ;"
+    assert caret_column(formatted) == 10
+    # format_diagnostics splits a raw source by the same rule as the parser
+    raw = format_diagnostics("<expr>", f"input 3{end}dense 2 # c{end}dense 10 ;", error.diagnostics)
+    assert raw == formatted
+
+
+def test_a_lone_cr_in_new_and_in_a_file_read_as_a_project_reads_it_agree(tmp_path) -> None:
+    from modelgen.project import read_spec
+
+    text = "input 3\rdense 2 # a comment\rdense 99\r"
+    (tmp_path / "cr.mg").write_bytes(text.encode())
+    from_file = read_spec(tmp_path / "cr.mg", "cr.mg")
+    assert [n.entry.keyword for n in from_file.nodes] == ["Input", "Dense", "Dense"]
+    assert from_file.spec.statements == load(text, "cr.mg").spec.statements
+
+
+def test_a_leading_bom_is_dropped_and_columns_count_from_after_it() -> None:
+    assert parse("\ufeffinput 3\ndense 2").statements == parse("input 3\ndense 2").statements
+    assert parse("\ufeffinput 3").source == "input 3"
+    error = parse_error("\ufeffinput 3 ;")
+    assert position(only(error)) == (1, 9)
+    assert caret_column(error.format()) == 9
+    assert "\ufeff" not in error.format()
+
+
+@pytest.mark.parametrize(
+    "char", ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+)
+@pytest.mark.parametrize(
+    "template",
+    ["input 3 # note{c}dense 99\ndense 2", 'input 3\ndense 2 name="a{c}b"', "input 3\n{c}dense 2"],
+    ids=["comment", "string", "code"],
+)
+def test_characters_shown_as_line_breaks_are_refused_even_in_comments(
+    char: str, template: str
+) -> None:
+    # A terminal or an editor breaks the line there; the grammar would not. A statement
+    # after one in a comment would be seen and silently not read: so it is an error.
+    source = template.format(c=char)
+    diagnostic = single_error(source)
+    line, column = position(diagnostic)
+    assert source.split("\n")[line - 1][column - 1] == char
+    assert "is not a line end" in diagnostic.message
+    assert diagnostic.hint is not None and "not even in a comment" in diagnostic.hint
+
+
+def test_a_lone_surrogate_in_the_text_is_refused_at_its_place() -> None:
+    diagnostic = single_error("input 3 # caf\udce9")
+    assert position(diagnostic) == (1, 14)
+    assert "lone surrogate" in diagnostic.message
+
+
+def test_a_string_escape_that_makes_a_lone_surrogate_is_an_error() -> None:
+    diagnostic = single_error('dense 2 name="hid\\ud83d\\ude00den"')
+    assert position(diagnostic) == (1, 14)
+    assert diagnostic.message.startswith("invalid string: U+D83D is a lone surrogate")
+    assert diagnostic.hint is not None and "\\U0001F600" in diagnostic.hint
+    assert one_value('"\\U0001F600"').python() == "😀"  # the escape the hint offers works
+
+
+# ------------------------------------------------------------------ numbers' range
+
+
+@pytest.mark.parametrize("text", ["1e-400", "-1e-400", "0.1e-330", "1.5e-324", "7E-999"])
+def test_a_nonzero_number_that_underflows_to_zero_is_an_error(text: str) -> None:
+    diagnostic = single_error(f"rescaling {text}")
+    assert diagnostic.message == f"number {text} is too small: it would be 0.0"
+    assert position(diagnostic) == (1, 11)
+    assert diagnostic.hint is not None and "5e-324" in diagnostic.hint
+
+
+@pytest.mark.parametrize("text", ["0e-400", "0.0e-999", "-0.0", "5e-324", "2.2e-308"])
+def test_zero_and_the_smallest_floats_are_numbers(text: str) -> None:
+    assert one_value(text).python() == float(text)
+
+
+@pytest.mark.parametrize("text", ["1e400", "-1e309", "1.8e308"])
+def test_a_number_that_overflows_is_an_error(text: str) -> None:
+    assert single_error(f"rescaling {text}").message == f"number {text} is out of range"
+
+
+# ----------------------------------------------------------------- statement limit
+
+
+def test_a_spec_of_more_than_the_most_statements_is_refused_before_parsing() -> None:
+    from modelgen.parser import MAX_STATEMENTS
+
+    row = "dense 2|" * 999 + "dense 2\n"  # 1,000 statements a line: few lines, fast
+    source = "input 3\n" + row * (MAX_STATEMENTS // 1000)  # one statement too many
+    diagnostic = single_error(source)
+    assert diagnostic.message == (
+        f"more than {MAX_STATEMENTS:,} statements: a spec holds at most {MAX_STATEMENTS:,}"
+    )
+    last = MAX_STATEMENTS // 1000 + 1
+    assert diagnostic.span == Span(last, len(row) - 7, last, len(row))
+
+
+def test_the_statement_limit_counts_statements_not_pipes_in_comments_or_strings(
+    monkeypatch,
+) -> None:
+    from modelgen import parser
+
+    monkeypatch.setattr(parser, "MAX_STATEMENTS", 3)
+    parse('input 3 # | | | |\ndense 2 name="a|b|c" | | |\n\n\ndense 2')  # three statements
+    error = parse_error("input 3\ndense 2 | dense 2 | dense 2")
+    assert position(only(error)) == (2, 21)
+
+
+# ----------------------------------------------------- Python where the DSL should be
+
+# (Python, the DSL statement the hint gives, a spec around that statement)
+PYTHON_LINES = [
+    ('Conv2D(32, (3, 3), activation="relu")', "conv2d 32 3x3 relu", "input 8x8x3\n{}"),
+    ("layers.Conv2D(32, 3, padding='same')", "conv2d 32 3 padding=same", "input 8x8x3\n{}"),
+    (
+        "keras.layers.Dense(10, activation='softmax', name='probs')",
+        "dense 10 softmax name=probs",
+        "input 6\n{}",
+    ),
+    ("layers.Dense(10)", "dense 10", "input 6\n{}"),
+    ("Dense(units=10, use_bias=False)", "dense 10 use_bias=false", "input 6\n{}"),
+    ("inputs = keras.Input(shape=(28, 28))", "inputs: input 28x28", "{}\nflatten"),
+    ("keras.Input((None, 8), dtype='int32')", "input ?x8 dtype=int32", "{}\nflatten"),
+    (
+        'x = layers.Dense(64, activation="relu")(inputs)',
+        "x: dense 64 relu <- inputs",
+        "inputs: input 6\n{}",
+    ),
+    ("x = layers.Dense(64)(x)", "dense 64 <- x", "x: input 6\n{}"),
+    (
+        "merged = layers.Concatenate()([a, b])",
+        "merged: concatenate <- a, b",
+        "a: input 4\nb: input 4\n{}",
+    ),
+    ("model.add(layers.Dropout(0.5))", "dropout 0.5", "input 6\n{}"),
+    ("    layers.MaxPooling2D((2, 2)),", "maxpooling2d 2x2", "input 8x8x3\n{}"),
+    (
+        "Dense(8, kernel_regularizer=keras.regularizers.L2(1e-4))",
+        "dense 8 kernel_regularizer=l2(0.0001)",
+        "input 6\n{}",
+    ),
+    ("hidden: Dense(10, activation='relu')", "hidden: dense 10 relu", "input 6\n{}"),
+]
+
+
+@pytest.mark.parametrize(("python", "dsl", "around"), PYTHON_LINES)
+def test_a_python_layer_call_is_named_and_its_dsl_form_is_the_hint(
+    python: str, dsl: str, around: str
+) -> None:
+    diagnostic = single_error(python)
+    assert "is a Python call" in diagnostic.message
+    assert diagnostic.span.column == len(python) - len(python.lstrip()) + 1
+    assert diagnostic.hint == f"write: {dsl}"
+
+
+def test_a_python_call_on_a_later_line_or_after_a_pipe_is_found_there() -> None:
+    diagnostic = single_error("input 4\ninput 3 | Dense(10)")
+    assert diagnostic.span == Span(2, 11, 2, 20)
+    assert diagnostic.hint == "write: dense 10"
+
+
+def test_a_layer_name_directly_followed_by_a_bracket_is_a_call_not_a_tuple() -> None:
+    # The grammar's rule: a name directly followed by "(" is a call; a layer is not one.
+    diagnostic = single_error("input 12 | reshape(3, 4)")
+    assert diagnostic.message.startswith("'reshape(' is a Python call")
+    assert diagnostic.hint is not None and diagnostic.hint.startswith("write 'reshape', then")
+    assert parse("input 12 | reshape (3, 4)").statements  # with a space: a tuple argument
+
+
+def test_python_that_cannot_be_written_in_the_dsl_gets_the_general_hint() -> None:
+    diagnostic = single_error("layers.Dense(n_units, activation=my_activation)")
+    assert diagnostic.hint is not None and diagnostic.hint.startswith("write 'dense', then")
+
+
+@pytest.mark.parametrize(("python", "dsl", "around"), PYTHON_LINES)
+def test_every_dsl_form_the_python_hint_offers_is_a_valid_statement(
+    python: str, dsl: str, around: str
+) -> None:
+    load(around.format(dsl))  # parses, validates and infers shapes
+    error = parse_error(around.format(python))  # and the Python in its place is refused
+    assert only(error).hint == f"write: {dsl}"
+
+
+def test_a_python_hint_builds_the_layer_keras_builds(verify) -> None:
+    import keras
+
+    from modelgen.generate import generate
+
+    cases = [
+        ('layers.Conv2D(32, (3, 3), activation="relu", padding="same")', "input 8x8x3"),
+        (
+            "layers.Dense(10, use_bias=False, kernel_regularizer=keras.regularizers.L2(1e-4))",
+            "input 6",
+        ),
+        ("layers.MaxPooling2D((2, 2))", "input 8x8x3"),
+    ]
+    for python, before in cases:
+        hint = single_error(f"{before}\n{python}").hint
+        assert hint is not None and hint.startswith("write: ")
+        model = verify.build(
+            generate(load(f"{before}\n{hint.removeprefix('write: ')}"), "functional")
+        )
+        expected = eval(python, {"layers": keras.layers, "keras": keras})  # noqa: S307 - our own text
+        built = model.layers[-1].get_config()
+        wanted = expected.get_config()
+        for config in (built, wanted):
+            config.pop("name")
+        assert built == wanted, python
+
+
+# ------------------------------------------------------------- shapes, '\' and '.'
+
+
+@pytest.mark.parametrize(
+    ("source", "span", "shape"),
+    [
+        ("input 28 x 28", Span(1, 7, 1, 14), "28x28"),
+        ("input 28 X 28 x 1", Span(1, 7, 1, 18), "28x28x1"),
+        ("input 28 x28", Span(1, 7, 1, 13), "28x28"),
+        ("input 28x28 x 3", Span(1, 7, 1, 16), "28x28x3"),
+        ("input shape=28 x 28", Span(1, 13, 1, 20), "28x28"),
+        ("input 3 | reshape 1 x 3", Span(1, 19, 1, 24), "1x3"),
+    ],
+)
+def test_a_shape_written_with_spaces_says_how_to_write_it(
+    source: str, span: Span, shape: str
+) -> None:
+    diagnostic = single_error(source)
+    assert diagnostic.span == span
+    assert "has spaces in it" in diagnostic.message
+    assert diagnostic.hint == f"a shape is written without spaces: {shape}"
+
+
+@pytest.mark.parametrize("source", ["dense 28 name=x", "dense 10 x", "dense 3 x=2", "dense 28 x"])
+def test_a_word_x_that_is_not_part_of_a_shape_is_not_taken_for_one(source: str) -> None:
+    parse(source)  # whatever validation says of it later, it is no spaced shape
+
+
+@pytest.mark.parametrize("source", ["dense 64 \\", "dense 64 \\  ", "dense 64 \\ # then relu"])
+def test_a_backslash_line_continuation_says_a_statement_is_one_line(source: str) -> None:
+    diagnostic = single_error(f"input 3\n{source}\n    relu")
+    assert position(diagnostic) == (2, 10)
+    assert diagnostic.hint is not None and "no '\\' line continuation" in diagnostic.hint
+
+
+def test_a_backslash_inside_a_statement_says_where_backslashes_go() -> None:
+    diagnostic = single_error("dense 64 \\relu")
+    assert diagnostic.hint is not None and "quoted string" in diagnostic.hint
+
+
+@pytest.mark.parametrize(
+    ("value", "written"),
+    [
+        ("keras.regularizers.L2(1e-4)", "l2(0.0001)"),
+        ("keras.initializers.HeNormal(seed=1)", "he_normal(seed=1)"),
+        ("tf.nn.relu", "relu"),
+    ],
+)
+def test_a_dotted_python_name_says_how_the_dsl_writes_it(value: str, written: str) -> None:
+    diagnostic = single_error(f"dense 8 kernel_regularizer={value}")
+    assert diagnostic.span == Span(1, 28, 1, 28 + len(value.split("(")[0]))
+    assert "no dotted names" in diagnostic.message
+    assert diagnostic.hint is not None and diagnostic.hint.endswith(f"write {written}")
+
+
+@pytest.mark.parametrize("source", ["rescaling 1.5.3", "dense .5.", "dense 1.x"])
+def test_a_dot_in_a_number_is_still_a_malformed_number(source: str) -> None:
+    assert "malformed number" in single_error(source).message

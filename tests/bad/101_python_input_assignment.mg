@@ -1,0 +1,2 @@
+inputs = keras.Input(shape=(28, 28))
+flatten

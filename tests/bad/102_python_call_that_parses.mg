@@ -1,0 +1,2 @@
+input 4
+hidden: Dense(10)

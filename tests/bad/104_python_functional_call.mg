@@ -1,0 +1,2 @@
+inputs: input 784
+x = layers.Dense(64, activation="relu")(inputs)

@@ -1,0 +1,2 @@
+input 784
+    layers.Dense(64, activation="relu"),

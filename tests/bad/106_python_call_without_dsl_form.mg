@@ -1,0 +1,2 @@
+input 12
+reshape(3, 4)

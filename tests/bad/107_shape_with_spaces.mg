@@ -1,0 +1,3 @@
+input 28 x 28
+flatten
+dense 10

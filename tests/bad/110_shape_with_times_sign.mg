@@ -1,0 +1,3 @@
+input 28×28
+flatten
+dense 10

@@ -1,0 +1,4 @@
+input 784
+dense 64 \
+    relu
+dense 10

@@ -1,0 +1,2 @@
+input 784
+dense 64 \relu

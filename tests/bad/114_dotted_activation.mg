@@ -1,0 +1,2 @@
+input 784
+dense 64 activation=tf.nn.relu

@@ -1,0 +1,2 @@
+input 3
+rescaling 1e-400

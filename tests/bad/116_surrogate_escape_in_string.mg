@@ -1,0 +1,2 @@
+input 3
+dense 2 name="hid\ud83d\ude00den"

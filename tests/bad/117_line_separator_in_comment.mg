@@ -1,0 +1,2 @@
+input 3
+dense 2  # two units dense 99

@@ -1,0 +1,2 @@
+input 3
+dense 2 dense 99

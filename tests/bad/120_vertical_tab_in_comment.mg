@@ -1,0 +1,2 @@
+input 3  # the inputdense 99
+dense 2

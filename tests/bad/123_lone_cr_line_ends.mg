@@ -1,0 +1,1 @@
+input 3dense 2dense 10 ;
