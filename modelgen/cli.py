@@ -26,6 +26,10 @@ from .summary import summarize
 from .writing import check_target, write_files
 
 ALL = "all"
+# modelgen.plot's RANKDIRS and DPI_RANGE (a test holds them equal): importing it here
+# would load graphviz on every command.
+PLOT_RANKDIRS = ("TB", "LR", "BT", "RL")
+PLOT_DPI_RANGE = (36, 600)
 
 
 def _read_spec(spec: str | None, expression: str | None, models: bool = False) -> ModelGraph:
@@ -455,18 +459,47 @@ def _describe(word: str) -> str:
     help="model.svg, model.png or model.dot ('-' or none: the dot text to stdout).",
 )
 @click.option("--force", is_flag=True, help="Overwrite a file that already exists.")
-def plot(spec, expression, output, force) -> None:
+@click.option(
+    "--rankdir",
+    type=click.Choice(PLOT_RANKDIRS, case_sensitive=False),
+    metavar="|".join(PLOT_RANKDIRS),
+    default="TB",
+    show_default=True,
+    help="Top to bottom, or LR (left to right) for a deep model; BT and RL reverse them.",
+)
+@click.option(
+    "--show-shapes/--hide-shapes", default=True, show_default=True, help="Each output shape."
+)
+@click.option(
+    "--show-params/--hide-params", default=True, show_default=True, help="Each parameter count."
+)
+@click.option(
+    "--show-activations", is_flag=True, help="Each layer's activation (linear when none is given)."
+)
+@click.option(
+    "--show-arguments",
+    is_flag=True,
+    help="The arguments the spec gives each layer: kernel_size=(3, 3), strides=2, rate=0.5.",
+)
+@click.option(
+    "--dpi",
+    type=click.IntRange(*PLOT_DPI_RANGE),
+    help="Resolution: a .png is 144 dpi unless given; an .svg is scaled by DPI/72.",
+)
+def plot(spec, expression, output, force, rankdir, dpi, **shown) -> None:
     """Draw SPEC's layer graph, without TensorFlow.
 
-    Each layer is a box with its type, name, output shape and parameter count.
+    Each layer is a box with its type, name, output shape and parameter count, and
+    on request its activation and arguments, as keras.utils.plot_model draws them.
     .svg and .png are drawn by Graphviz's dot program; .dot needs no Graphviz.
     """
-    from .plot import format_of
+    from .plot import PlotOptions, format_of
     from .plot import plot as draw
 
     to_stdout = output is None or output == "-"
     image_format = "dot" if to_stdout else format_of(_output_file(output))  # before reading the spec
-    _emit(draw(_read_spec(spec, expression), image_format), output, force)
+    options = PlotOptions(rankdir=rankdir.upper(), dpi=dpi, **shown)
+    _emit(draw(_read_spec(spec, expression), image_format, options), output, force)
 
 
 @cli.command()

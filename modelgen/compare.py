@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import plot
-from .errors import format_diagnostics
+from .errors import format_diagnostics, visible
 from .formatting import format_code
 from .generate import Generated, generate_all
 from .ir import ModelGraph
@@ -65,6 +65,7 @@ class Page:
     spec_fence: str
     summary_header: tuple[str, ...]
     summary_numeric: tuple[bool, ...]  # which columns hold numbers, to align right
+    summary_classes: tuple[str, ...]  # each column's CSS class (html): number, or wraps
     summary_rows: tuple[tuple[str, ...], ...]
     summary_totals: tuple[str, ...]
     total_params: int
@@ -97,27 +98,52 @@ def _pane(graph: ModelGraph, generated: Generated) -> Pane:
     )
 
 
-def _markdown_cell(text: str) -> str:
-    """A Markdown table cell shown as written: a `|` in a layer name cannot split the row,
-    and `<b>` or `*x*` cannot become markup. `_` inside words and `[0][0]` without a link
-    definition stay as they are, so the common names read plainly."""
-    return re.sub(r"([\\`*|<>&])", r"\\\1", text)
+def code_span(text: str, table: bool = False) -> str:
+    """`text` as a Markdown code span, shown exactly as written and never as markup: no
+    HTML tag, link, image, autolink, entity or emphasis is read inside a code span. Its
+    backticks are one more than the longest run inside, so `text` cannot close it; a
+    line break or a control character would end a table row or hide text, so they show
+    as `\\n`, `\\x1b` (`errors.visible`). In a `table` cell a `|` is escaped, which GFM
+    tables undo inside code spans too."""
+    text = visible(text)
+    ticks = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    if table:
+        text = text.replace("|", "\\|")
+    # A leading or trailing backtick would join the delimiter; one space each side is
+    # stripped again by every CommonMark renderer.
+    pad = " " if not text or text[0] in "` " or text[-1] in "` " else ""
+    return f"{ticks}{pad}{text}{pad}{ticks}"
+
+
+def _column_class(column: str) -> str:
+    """Numbers align right; a merge's connections wrap, so that a deep model's table fits."""
+    return {"Param #": "number", "Connected to": "wraps"}.get(column, "")
 
 
 def page(graph: ModelGraph, imports: str = "keras", markdown: bool = False) -> Page:
-    """The view every format starts from; `markdown` escapes the summary cells for a table."""
+    """The view every format starts from. With `markdown`, whatever comes from the spec or
+    its file name (the model's and layers' names, shapes, connections) is a code span,
+    ready to place in Markdown; otherwise it is plain text, which HTML templates escape."""
     summary: Summary = summarize(graph)
-    cell = _markdown_cell if markdown else str
+    if markdown:
+        name, cell = code_span, functools.partial(code_span, table=True)
+    else:
+        name = cell = visible
+    numeric = tuple(c == "Param #" for c in summary.header())
+    rows = tuple(
+        tuple(c if numeric[i] else cell(c) for i, c in enumerate(row)) for row in summary.cells()
+    )
     panes = tuple(_pane(graph, g) for g in generate_all(graph, imports))
     return Page(
-        model_name=graph.name,
+        model_name=name(graph.name),
         headline="every Keras style side by side",
-        spec_name=Path(graph.spec.filename).name,
+        spec_name=name(Path(graph.spec.filename).name),
         spec_source=graph.spec.source.rstrip("\n"),
         spec_fence=fence(graph.spec.source),
-        summary_header=tuple(cell(c) for c in summary.header()),
-        summary_numeric=tuple(c == "Param #" for c in summary.header()),
-        summary_rows=tuple(tuple(cell(c) for c in row) for row in summary.cells()),
+        summary_header=tuple(summary.header()),
+        summary_numeric=numeric,
+        summary_classes=tuple(_column_class(c) for c in summary.header()),
+        summary_rows=rows,
         summary_totals=tuple(summary.totals()),
         total_params=summary.total,
         total_params_text=f"{summary.total:,}",

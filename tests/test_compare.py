@@ -3,17 +3,22 @@ kernel, and an HTML page rendered in headless Chromium."""
 
 from __future__ import annotations
 
+import dataclasses
+import html as html_module
 import json
 import re
 import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
 from modelgen import compare, plot
+from modelgen.errors import visible
 from modelgen.generate import load
+from modelgen.ir import Argument
 from modelgen.summary import summarize
 
 from .goldens import EXAMPLES
@@ -21,6 +26,7 @@ from .test_cli import assert_user_error, run
 from .test_plot import TOWERS_BOXES, assert_says_how_to_install_dot, run_without_dot
 
 MLP = EXAMPLES / "mnist_mlp.mg"
+RESNET = Path(__file__).parent / "specs" / "resnet18.mg"  # 69 layers
 TOWERS = EXAMPLES / "two_towers.mg"
 ALL_STYLES = ["sequential", "sequential-list", "functional", "subclass"]
 
@@ -54,7 +60,7 @@ def test_markdown_has_a_fenced_block_per_style():
         "functional: the functional API",
         "subclass: a subclassed keras.Model",
     ]
-    assert "| dense_1 (Dense) | (None, 100) | 30,100 |" in text
+    assert "| `dense_1 (Dense)` | `(None, 100)` | 30,100 |" in text
     assert "- Total params: 266,610 (1.02 MB)" in text
     (dot,) = re.findall(r"^```dot\n(.*?)^```$", text, re.S | re.M)
     assert dot == plot.dot_source(example(MLP))
@@ -74,13 +80,138 @@ def test_markdown_says_why_a_style_is_skipped():
             "      | ^^^^^^^^^^^^^^^^^^^^",
         ]
     assert "| Layer (type) | Output Shape | Param # | Connected to |" in text
-    assert "| concat (Concatenate) | (None, 10, 20) | 0 | input_1[0][0], hidden2[0][0] |" in text
+    assert (
+        "| `concat (Concatenate)` | `(None, 10, 20)` | 0 | `input_1[0][0], hidden2[0][0]` |" in text
+    )
 
 
 def test_markdown_keeps_odd_layer_names_as_text():
-    graph = load('input 3 | dense 2 name="a|<b>*x*" | dense 1', "<expr>")
-    row = next(line for line in compare.markdown(graph).splitlines() if "(Dense) |" in line)
-    assert row == "| a\\|\\<b\\>\\*x\\* (Dense) | (None, 2) | 8 |"
+    graph = named(load("input 3 | dense 2 | dense 1", "<expr>"), {1: "a|<b>*x*"})
+    row = next(line for line in compare.markdown(graph).splitlines() if "(Dense)` |" in line)
+    assert row == "| `a\\|<b>*x* (Dense)` | `(None, 2)` | 8 |"
+
+
+def test_a_code_span_cannot_be_closed_or_joined_by_its_text():
+    assert compare.code_span("dense_1") == "`dense_1`"
+    assert compare.code_span("a`b``c") == "```a`b``c```"
+    assert compare.code_span("`x`") == "`` `x` ``"
+    assert compare.code_span("a|b\nc\x1b", table=True) == "`a\\|b\\nc\\x1b`"
+
+
+# Names and file names a spec could use to put markup on the page: raw HTML, links,
+# images, autolinks, entities, emphasis, a code span or a table cell to break out of, a
+# line break to end a table row, and a backslash to escape what follows.
+HOSTILE = [
+    "<img src=x onerror=alert(1)>",
+    "[click](https://evil.example)",
+    "![pixel](https://evil.example/p.png)",
+    "<https://evil.example>",
+    "www.evil.example",
+    "&lt;b&gt;&#60;i&#62;",
+    "*em*__strong__",
+    "a`b``</code><b>",
+    "x|<b>y</b>|z",
+    "line\n<img src=y>",
+    "trailing\\",
+]
+
+
+def named(graph, names: dict[int, str]):
+    """`graph` with the layers at these indices named so: names the parser may refuse
+    (Keras does), to show that the page would escape them anyway."""
+    nodes = list(graph.nodes)
+    for index, name in names.items():
+        node = nodes[index]
+        others = tuple(a for a in node.arguments if a.name != "name")
+        nodes[index] = dataclasses.replace(
+            node, arguments=(*others, Argument("name", name, node.statement.span))
+        )
+    return dataclasses.replace(graph, nodes=tuple(nodes))
+
+
+def hostile_graph():
+    """A layer named by each HOSTILE text, all read by one add: the names show in the
+    summary's rows and in its "Connected to" column."""
+    spec = "i: input 3\n" + "".join(f"l{i}: dense 2 <- i\n" for i in range(len(HOSTILE)))
+    spec += "add <- " + ", ".join(f"l{i}" for i in range(len(HOSTILE))) + "\n"
+    return named(load(spec, "<expr>"), {i + 1: name for i, name in enumerate(HOSTILE)})
+
+
+class Tags(HTMLParser):
+    """The tags and attributes of rendered Markdown, and the text of each <code>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict]] = []
+        self.code: list[str] = []
+        self._in_code = 0
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag == "code":
+            self._in_code += 1
+            self.code.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "code":
+            self._in_code -= 1
+
+    def handle_data(self, data):
+        if self._in_code:
+            self.code[-1] += data
+
+
+def rendered(markdown: str) -> Tags:
+    """Markdown as a CommonMark renderer with GFM tables and raw HTML on shows it."""
+    from markdown_it import MarkdownIt
+
+    tags = Tags()
+    tags.feed(MarkdownIt("commonmark", {"html": True}).enable("table").render(markdown))
+    return tags
+
+
+MARKDOWN_TAGS = {"h1", "h2", "p", "pre", "code", "table", "thead", "tbody", "tr", "th", "td",
+                 "ul", "li"}  # fmt: skip
+
+
+def assert_only_text_from_the_spec(tags: Tags, names: list[str]) -> None:
+    """Nothing from the spec became markup; every name shows exactly, in a code span."""
+    markup = [(t, a) for t, a in tags.tags if t not in MARKDOWN_TAGS]
+    # The notebook's own diagram is the one image: an attachment of the notebook.
+    assert all(t == "img" and a["src"] == "attachment:diagram.png" for t, a in markup), markup
+    assert not [a for _, a in tags.tags if {"href", "onerror"} & set(a)]
+    for name in names:
+        assert any(visible(name) in code for code in tags.code), name
+
+
+def test_markdown_escapes_every_name_from_the_spec():
+    graph = hostile_graph()
+    text = compare.markdown(graph)
+    tags = rendered(text)
+    assert_only_text_from_the_spec(tags, HOSTILE)
+    cells = [c for c in tags.code if "(Dense)" in c]
+    assert cells == [f"{visible(name)} (Dense)" for name in HOSTILE]  # one row each: none split
+    (connections,) = [c for c in tags.code if c.endswith("[0][0]") and "," in c]
+    assert connections == ", ".join(f"{visible(name)}[0][0]" for name in HOSTILE)
+
+
+def test_markdown_escapes_the_spec_file_name(tmp_path):
+    for name in ("a`b <img src=x> [l](https:e.example) *x* |c.mg", "``.mg", "<b>&amp;.mg"):
+        spec = tmp_path / name
+        spec.write_text("input 3\ndense 2\n", encoding="utf-8")
+        result = run("compare", spec)
+        assert result.returncode == 0, result.stderr
+        tags = rendered(result.stdout)
+        assert_only_text_from_the_spec(tags, [name])
+        assert name in tags.code  # "Generated by modelgen from `NAME`:"
+
+
+def test_notebook_markdown_cells_escape_every_name_from_the_spec():
+    notebook = json.loads(compare.notebook(hostile_graph()))
+    markdown = [c for c in notebook["cells"] if c["cell_type"] == "markdown"]
+    for cell in markdown:
+        tags = rendered("".join(cell["source"]))
+        assert_only_text_from_the_spec(tags, HOSTILE if cell is markdown[0] else [])
 
 
 def test_a_fence_is_longer_than_any_backticks_inside():
@@ -153,19 +284,128 @@ def towers_html(tmp_path_factory):
     return target
 
 
-def dump_dom(page) -> str:
-    """The page as headless Chromium rendered it."""
+def dump_dom(page, window: tuple[int, int] = (1400, 1000)) -> str:
+    """The page as headless Chromium rendered it in a `window` of that many CSS pixels."""
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     assert chromium, "headless Chromium is needed: apt-get install chromium"
     profile = page.parent / "chromium-profile"
     result = subprocess.run(
         [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
          "--no-first-run", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", f"--user-data-dir={profile}", "--dump-dom", page.as_uri()],
+         "--disable-sync", f"--user-data-dir={profile}", "--window-size={},{}".format(*window),
+         "--dump-dom", page.as_uri()],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     return result.stdout
+
+
+# Run in the page once Chromium has laid it out: each element's box as the browser drew
+# it, written into the DOM that --dump-dom prints (the page itself has no script).
+MEASURE = """
+const box = (e) => {
+  const r = e.getBoundingClientRect(), style = getComputedStyle(e);
+  return {left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+          width: r.width, height: r.height,
+          clientWidth: e.clientWidth, clientHeight: e.clientHeight,
+          scrollWidth: e.scrollWidth, scrollHeight: e.scrollHeight,
+          overflowX: style.overflowX, overflowY: style.overflowY};
+};
+const svg = document.querySelector("#diagram svg");
+const metrics = {
+  window: {width: innerWidth, height: innerHeight,
+           pageWidth: document.documentElement.scrollWidth},
+  diagram: box(document.getElementById("diagram")),
+  svg: Object.assign(box(svg), {viewWidth: svg.viewBox.baseVal.width,
+                                viewHeight: svg.viewBox.baseVal.height}),
+  spec: box(document.querySelector("#spec pre")),
+  summary: box(document.getElementById("summary")),
+  clippedCells: Array.from(document.querySelectorAll("#summary td, #summary th"))
+    .filter((c) => c.scrollWidth > c.clientWidth + 1).map((c) => c.textContent),
+  panes: Array.from(document.querySelectorAll("[data-style]")).map((pane) => ({
+    style: pane.dataset.style, pane: box(pane), code: box(pane.querySelector("pre"))})),
+};
+const out = document.createElement("pre");
+out.id = "metrics";
+out.textContent = JSON.stringify(metrics);
+document.body.append(out);
+"""
+
+
+def measured(page, window: tuple[int, int] = (1400, 1000)) -> dict:
+    """The boxes of a page's parts, as headless Chromium lays the page out."""
+    copy = page.with_name(f"{page.stem}-measured.html")
+    copy.write_text(
+        page.read_text(encoding="utf-8").replace("</body>", f"<script>{MEASURE}</script></body>"),
+        encoding="utf-8",
+    )
+    found = re.search(r'<pre id="metrics">(.*?)</pre>', dump_dom(copy, window), re.S)
+    assert found, "the measuring script did not run"
+    return json.loads(html_module.unescape(found.group(1)))
+
+
+def assert_scrolls_if_it_overflows(box: dict, what: str) -> None:
+    """Content larger than its box can be scrolled to: nothing is cut off for good."""
+    if box["scrollWidth"] > box["clientWidth"] + 1:
+        assert box["overflowX"] in ("auto", "scroll"), (what, box)
+    if box["scrollHeight"] > box["clientHeight"] + 1:
+        assert box["overflowY"] in ("auto", "scroll"), (what, box)
+
+
+def overlap(a: dict, b: dict) -> bool:
+    return (
+        a["left"] < b["right"]
+        and b["left"] < a["right"]
+        and a["top"] < b["bottom"]
+        and (b["top"] < a["bottom"])
+    )
+
+
+def assert_readable(metrics: dict) -> None:
+    window, svg, diagram = metrics["window"], metrics["svg"], metrics["diagram"]
+    assert window["pageWidth"] <= window["width"], "the page itself scrolls sideways"
+    # The diagram at Graphviz's own size (1 pt = 4/3 CSS px; 11 pt labels), never shrunk
+    # to fit, with its proportions kept; its box scrolls and fits in the window.
+    scale = svg["width"] / svg["viewWidth"]
+    assert scale == pytest.approx(4 / 3, rel=0.01), svg
+    assert svg["height"] / svg["viewHeight"] == pytest.approx(scale, rel=0.01), svg
+    assert diagram["height"] <= window["height"], diagram
+    assert_scrolls_if_it_overflows(diagram, "diagram")
+    for other in ("spec", "summary"):  # beside them or above them, never over them
+        assert not overlap(diagram, metrics[other]), (other, diagram, metrics[other])
+    # The summary table fits its card: no column, "Connected to" included, clipped.
+    summary = metrics["summary"]
+    assert summary["scrollWidth"] <= summary["clientWidth"] + 1, summary
+    assert summary["right"] <= window["width"], summary
+    assert metrics["clippedCells"] == []
+    assert_scrolls_if_it_overflows(metrics["spec"], "spec")
+    for pane in metrics["panes"]:
+        assert pane["pane"]["right"] <= window["width"], pane
+        assert pane["code"]["height"] <= window["height"], pane  # in view, whole, at once
+        assert_scrolls_if_it_overflows(pane["code"], pane["style"])
+
+
+def test_html_in_chromium_keeps_a_deep_model_readable(tmp_path):
+    """ResNet-18 (69 layers): the diagram is drawn at a readable scale in a box that
+    scrolls, not squeezed into a sliver; the summary's "Connected to" is not clipped;
+    each code pane scrolls rather than being cut off."""
+    target = tmp_path / "resnet18.html"
+    result = run("compare", RESNET, "--format", "html", "-o", target)
+    assert result.returncode == 0, result.stderr
+    for window in ((1400, 1000), (1024, 768)):
+        metrics = measured(target, window)
+        assert_readable(metrics)
+        diagram = metrics["diagram"]
+        assert diagram["scrollHeight"] > 5 * diagram["clientHeight"]  # 69 layers: it scrolls
+        assert any(p["code"]["scrollHeight"] > p["code"]["clientHeight"] for p in metrics["panes"])
+
+
+def test_html_in_chromium_shows_a_small_model_whole(towers_html):
+    metrics = measured(towers_html)
+    assert_readable(metrics)
+    diagram = metrics["diagram"]
+    assert diagram["scrollHeight"] <= diagram["clientHeight"] + 1  # no scrolling needed
+    assert diagram["scrollWidth"] <= diagram["clientWidth"] + 1
 
 
 def test_html_in_chromium_shows_every_pane_the_diagram_and_the_summary(towers_html):

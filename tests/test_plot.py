@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
+import html
 import os
 import re
 import subprocess
 import sys
+import warnings
 import xml.etree.ElementTree as ElementTree
+from pathlib import Path
 
 import pytest
 
 from modelgen import plot
+from modelgen.errors import visible
 from modelgen.generate import load
+from modelgen.ir import Argument
 
 from .goldens import EXAMPLES
 from .test_cli import assert_user_error, run
 
 SVG = "{http://www.w3.org/2000/svg}"
+RESNET = Path(__file__).parent / "specs" / "resnet18.mg"  # 69 layers
 
 # (type, name, output shape, parameters) of every box, as Keras' summary reports them.
 MLP_BOXES = {
@@ -71,7 +78,10 @@ CASES = {
 
 
 def example(name: str):
-    spec = EXAMPLES / f"{name}.mg"
+    return example_spec(EXAMPLES / f"{name}.mg")
+
+
+def example_spec(spec):
     return load(spec.read_text(encoding="utf-8"), spec.name)
 
 
@@ -117,15 +127,179 @@ def test_wrapped_layers_name_what_they_wrap():
     )
 
 
+def named(graph, names: dict[int, str]):
+    """`graph` with the layers at these indices named so, as the parser may not allow
+    (Keras refuses some names): what the picture does with any name, whatever the rules."""
+    nodes = list(graph.nodes)
+    for index, name in names.items():
+        node = nodes[index]
+        others = tuple(a for a in node.arguments if a.name != "name")
+        nodes[index] = dataclasses.replace(
+            node, arguments=(*others, Argument("name", name, node.statement.span))
+        )
+    return dataclasses.replace(graph, nodes=tuple(nodes))
+
+
 def test_a_layer_name_is_text_not_markup():
     """Keras names need not be identifiers; Graphviz must neither parse nor render them."""
-    graph = load('input 3 | dense 2 name="<b>x--&y|z\\"q</b>" | dense 1', "<expr>")
+    graph = named(load("input 3 | dense 2 | dense 1", "<expr>"), {1: '<b>x--&y|z"q</b>'})
     source = plot.dot_source(graph)
-    assert '"<b>x--&y|z\\"q</b>" -> dense' in source
+    assert '\tinput_layer -> "#1"\n\t"#1" -> dense\n' in source
     assert "&lt;b&gt;x--&amp;y|z&quot;q&lt;/b&gt;" in source
     svg = ElementTree.fromstring(plot.render(graph, "svg"))
     texts = [t.text for t in svg.iter(f"{SVG}text")]
     assert '<b>x--&y|z"q</b>' in texts
+
+
+# Names Graphviz would misread as written: a port (`a:b`), a compass point, an escaped
+# closing quote (a trailing backslash), quotes, HTML, braces and brackets that open a
+# subgraph or an attribute list, a line break, keywords, a numeral, `#k` IDs of others.
+MISREAD = ["a:b", "a:b:n", "c\\", 'q"uo\\"te', "<b>", "<<x>>", "{y}", "[z]", "x\ny", "node",
+           "Edge", "-1.5", "#1", "a -> b", "p;q", "\\N", "é", "\x1b[2J"]  # fmt: skip
+
+
+def misread_graph():
+    spec = "i: input 3\n" + "".join(f"l{k}: dense 2 <- i\n" for k in range(len(MISREAD)))
+    spec += "add <- " + ", ".join(f"l{k}" for k in range(len(MISREAD))) + "\n"
+    return named(load(spec, "<expr>"), {k + 1: name for k, name in enumerate(MISREAD)})
+
+
+def test_names_graphviz_would_misread_are_drawn_exactly():
+    """Drawn by the real dot: one box per layer (no phantom node from a port or a second
+    name), one arrow per connection, and each box shows its name exactly."""
+    graph = misread_graph()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # graphviz's DotSyntaxWarning: a quoting it gave up on
+        svg = ElementTree.fromstring(plot.render(graph, "svg"))
+    nodes = [g for g in svg.iter(f"{SVG}g") if g.get("class") == "node"]
+    edges = [g for g in svg.iter(f"{SVG}g") if g.get("class") == "edge"]
+    assert len(nodes) == len(graph.nodes) == len(MISREAD) + 2
+    assert len(edges) == 2 * len(MISREAD)
+    shown = [[t.text for t in node.iter(f"{SVG}text")][1] for node in nodes]  # under the class
+    assert shown == ["i", *map(visible, MISREAD), "add"]
+    ids = [node.find(f"{SVG}title").text for node in nodes]
+    assert len(set(ids)) == len(ids)
+    arrows = {tuple(e.find(f"{SVG}title").text.split("->")) for e in edges}
+    assert arrows == {(i, r) for i, r in plot.diagram(graph).arrows}
+
+
+def test_an_id_is_the_name_when_graphviz_reads_it_back_unquoted():
+    assert [plot.node_id(7, n) for n in ("dense_1", "Dense", "_x", "node", "a:b", "1", "é")] == [
+        "dense_1", "Dense", "_x", "#7", "#7", "#7", "#7"
+    ]  # fmt: skip
+
+
+def test_compare_draws_names_graphviz_would_misread():
+    from modelgen import compare
+
+    page = compare.html(misread_graph())  # a traceback from dot, before
+    assert page.count('class="node"') == len(MISREAD) + 2
+    # Every name needs an ID of its own ("Edge" is a keyword; "é" is not plain ASCII).
+    assert compare.markdown(misread_graph()).count('\ti -> "#') == len(MISREAD)
+
+
+# --------------------------------------------------------------------------- options
+
+CONV = (
+    'input 28x28x1 | conv2d 8 3x3 relu strides=2 padding="same" | flatten | dropout 0.5 | dense 2'
+)
+
+
+def box_lines(source: str) -> dict[str, tuple[str, ...]]:
+    """Each box's lines as the picture shows them: entities decoded."""
+    return {name: tuple(map(html.unescape, lines)) for name, lines in dot_boxes(source).items()}
+
+
+def test_activations_and_arguments_on_request():
+    graph = load(CONV, "<expr>")
+    plain = box_lines(plot.dot_source(graph))
+    assert plain["conv2d"] == ("Conv2D", "conv2d", "(None, 14, 14, 8)", "80 params")
+    options = plot.PlotOptions(show_activations=True, show_arguments=True)
+    shown = box_lines(plot.dot_source(graph, options))
+    assert shown["conv2d"] == (
+        "Conv2D", "conv2d", "(None, 14, 14, 8)", "relu",
+        "filters=8, kernel_size=(3, 3), strides=2", "padding='same'", "80 params",
+    )  # fmt: skip
+    assert shown["dense"] == ("Dense", "dense", "(None, 2)", "linear", "units=2", "3,138 params")
+    assert shown["dropout"] == ("Dropout", "dropout", "(None, 1568)", "rate=0.5", "0 params")
+    assert shown["flatten"] == plain["flatten"]  # no activation, no argument given
+    assert shown["input_layer"] == plain["input_layer"]  # its shape is the output shape
+    only_arguments = box_lines(plot.dot_source(graph, plot.PlotOptions(show_arguments=True)))
+    assert only_arguments["conv2d"][3:5] == (
+        "filters=8, kernel_size=(3, 3), strides=2",
+        "padding='same', activation='relu'",
+    )
+
+
+def test_a_wrapper_shows_the_wrapped_layers_activation_and_arguments():
+    graph = load("input 10x8 | bidirectional lstm 4 merge_mode=sum | dense 1", "<expr>")
+    options = plot.PlotOptions(show_activations=True, show_arguments=True)
+    box = box_lines(plot.dot_source(graph, options))["bidirectional"]
+    assert box[3:5] == ("tanh", "merge_mode='sum', units=4")
+
+
+def test_shapes_and_parameters_can_be_hidden():
+    graph = load(CONV, "<expr>")
+    options = plot.PlotOptions(show_shapes=False, show_params=False)
+    assert box_lines(plot.dot_source(graph, options))["conv2d"] == ("Conv2D", "conv2d")
+
+
+@pytest.mark.parametrize("rankdir", plot.RANKDIRS)
+def test_rankdir_lays_a_deep_model_out(rankdir):
+    graph = example_spec(RESNET)
+    source = plot.dot_source(graph, plot.PlotOptions(rankdir=rankdir))
+    assert ("\trankdir=" in source) == (rankdir != "TB")  # the default stays as it was
+    svg = ElementTree.fromstring(plot.render(graph, "svg", plot.PlotOptions(rankdir=rankdir)))
+    width, height = (float(svg.get(a).removesuffix("pt")) for a in ("width", "height"))
+    assert (width > 5 * height) if rankdir in ("LR", "RL") else (height > 5 * width)
+    assert len([g for g in svg.iter(f"{SVG}g") if g.get("class") == "node"]) == 69
+
+
+def test_dpi_scales_png_and_svg():
+    graph = example("two_towers")
+
+    def png_size(image: bytes) -> tuple[int, int]:
+        return int.from_bytes(image[16:20], "big"), int.from_bytes(image[20:24], "big")
+
+    default = png_size(plot.render(graph, "png"))  # 144 dpi, as before
+    assert png_size(plot.render(graph, "png", plot.PlotOptions(dpi=144))) == default
+    half = png_size(plot.render(graph, "png", plot.PlotOptions(dpi=72)))
+    assert abs(half[0] * 2 - default[0]) <= 2 and abs(half[1] * 2 - default[1]) <= 2
+    svg = ElementTree.fromstring(plot.render(graph, "svg", plot.PlotOptions(dpi=144)))
+    plain = ElementTree.fromstring(plot.render(graph, "svg"))
+    assert svg.get("width") == f"{2 * float(plain.get('width').removesuffix('pt')):g}pt"
+
+
+def test_cli_takes_the_plot_options(tmp_path):
+    target = tmp_path / "model.png"
+    result = run(
+        "plot", RESNET, "-o", target, "--rankdir", "LR", "--show-activations",
+        "--show-arguments", "--hide-params", "--dpi", "72",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    image = target.read_bytes()
+    width, height = int.from_bytes(image[16:20], "big"), int.from_bytes(image[20:24], "big")
+    assert width > 5 * height
+    dot = run("plot", "-e", CONV, "--rankdir", "bt", "--show-activations", "--hide-shapes")
+    assert dot.returncode == 0, dot.stderr
+    assert "\trankdir=BT\n" in dot.stdout
+    assert box_lines(dot.stdout)["conv2d"] == ("Conv2D", "conv2d", "relu", "80 params")
+
+
+@pytest.mark.parametrize(
+    ("option", "value"), [("--rankdir", "XY"), ("--dpi", "5000"), ("--dpi", "0")]
+)
+def test_cli_refuses_a_bad_option_value(tmp_path, option, value):
+    result = run("plot", "-e", CONV, option, value, "-o", tmp_path / "model.png")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert f"Invalid value for '{option}'" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_choices_are_the_library_constants():
+    from modelgen import cli
+
+    assert cli.PLOT_RANKDIRS == plot.RANKDIRS and cli.PLOT_DPI_RANGE == plot.DPI_RANGE
 
 
 @pytest.mark.parametrize("name", ["two_towers", "skip_mlp"])
