@@ -81,7 +81,8 @@ def cli() -> None:
     "-o",
     "--output",
     metavar="PATH",
-    help="File to write ('-' for stdout). With --style all, the folder for the files.",
+    help="File to write ('-' for stdout), or a folder (one that exists, or PATH/) to write"
+    " NAME_STYLE.py in. With --style all, the folder for the files.",
 )
 @click.option("--force", is_flag=True, help="Overwrite files that already exist.")
 @click.option(
@@ -497,7 +498,8 @@ def plot(spec, expression, output, force, rankdir, dpi, **shown) -> None:
     from .plot import plot as draw
 
     to_stdout = output is None or output == "-"
-    image_format = "dot" if to_stdout else format_of(_output_file(output))  # before reading the spec
+    # The format before reading the spec: a bad -o is reported first.
+    image_format = "dot" if to_stdout else format_of(_output_file(output))
     options = PlotOptions(rankdir=rankdir.upper(), dpi=dpi, **shown)
     _emit(draw(_read_spec(spec, expression), image_format, options), output, force)
 

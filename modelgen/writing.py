@@ -186,10 +186,11 @@ def _undo(placed: list[_Placed], leftovers: list[str], folder: Path | None) -> N
                 continue
             if (status.st_dev, status.st_ino) not in entry.ours:
                 continue  # never put in place, or another process's file
-            if entry.backup is None:
-                os.unlink(entry.target)
-            else:
-                os.replace(entry.backup, entry.target)
+            with contextlib.suppress(OSError):  # one that cannot be undone: undo the others
+                if entry.backup is None:
+                    os.unlink(entry.target)
+                else:
+                    os.replace(entry.backup, entry.target)
         _remove(leftovers)
         if folder is not None:
             with contextlib.suppress(OSError):  # not empty: another process wrote there

@@ -393,6 +393,42 @@ def test_a_real_sigterm_or_sighup_mid_write_leaves_every_target_as_it_was(
     assert contents(folder) == before
 
 
+# SIGTERM when the third file is about to be put in place, then Ctrl-C while the two
+# already in place are being removed again.
+SECOND_SIGNAL_DURING_UNDO = """
+import os, signal, sys
+real_link, real_unlink = os.link, os.unlink
+placed = []
+def link(source, target, *args, **kwargs):
+    if str(target).endswith(".py"):
+        placed.append(target)
+        if len(placed) == 3:
+            os.kill(os.getpid(), signal.SIGTERM)
+    return real_link(source, target, *args, **kwargs)
+def unlink(path, *args, **kwargs):
+    if str(path) in map(str, placed) and not getattr(unlink, "sent", False):
+        unlink.sent = True
+        os.kill(os.getpid(), signal.SIGINT)
+    return real_unlink(path, *args, **kwargs)
+os.link, os.unlink = link, unlink
+from modelgen.cli import main
+sys.argv = ["modelgen", *sys.argv[1:]]
+main()
+"""
+
+
+def test_a_second_signal_during_the_undo_waits_for_it_to_finish(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", SECOND_SIGNAL_DURING_UNDO, "new", str(MLP), "--style", "all"]
+        + ["-o", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert_interrupted(result.returncode, result.stdout, result.stderr)  # the Ctrl-C, after
+    assert contents(tmp_path) == {}
+
+
 def test_sighup_ignored_as_nohup_does_stays_ignored(tmp_path: Path) -> None:
     """modelgen installs its handler only where SIGHUP has its default action."""
     process = start_paused(
