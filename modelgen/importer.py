@@ -693,6 +693,8 @@ def _shown(value: object) -> str:
     if isinstance(value, dict) and value.get("class_name") == "__keras_tensor__":
         history = (value.get("config") or {}).get("keras_history") or ["?"]
         return f"a tensor (from {str(history[0])!r})"
+    if isinstance(value, dict) and value.get("class_name") == "__tensor__":
+        return "a constant tensor"
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(_shown(v) for v in value) + "]"
     return repr(value)[:80]
@@ -706,11 +708,13 @@ def _call_inputs(class_name: str, node: object) -> list:
     if not isinstance(node, dict):
         return []
     entry = catalogue.lookup(class_name)
-    names = entry.call_inputs if entry is not None else ("inputs",)
     args, kwargs = node.get("args") or [], node.get("kwargs") or {}
     if not isinstance(args, list) or not isinstance(kwargs, dict):
         return []
-    return [*args, *(kwargs[name] for name in names if name in kwargs)]
+    if entry is None:  # a layer the import refuses: every tensor it reads, for the labels
+        return [*args, *kwargs.values()]
+    names = entry.call_inputs
+    return [*args[: len(names)], *(kwargs[name] for name in names if name in kwargs)]
 
 
 def _check_call(layer: _Layer, entry: LayerEntry, where: str) -> None:
@@ -718,13 +722,17 @@ def _check_call(layer: _Layer, entry: LayerEntry, where: str) -> None:
     (which passes none) means; anything else is refused by name, never dropped."""
     call = layer.call if isinstance(layer.call, dict) else {}
     args, kwargs = call.get("args") or [], call.get("kwargs") or {}
-    for position, value in enumerate(args[len(entry.call_inputs) :], len(entry.call_inputs) + 1):
-        raise ImportProblem(
-            f"{where} is called with {_shown(value)} as argument {position}, "
-            "which the DSL cannot write"
-        )
+    given = list(kwargs.items())
+    # Positional arguments after the inputs are the call's other arguments, in its order.
+    for position, value in enumerate(args[len(entry.call_inputs) :]):
+        if position >= len(entry.call_arguments):
+            raise ImportProblem(
+                f"{where} is called with {_shown(value)} as argument "
+                f"{position + len(entry.call_inputs) + 1}, which the DSL cannot write"
+            )
+        given.append((entry.call_arguments[position][0], value))
     neutral = dict(entry.call_arguments)
-    for key, value in kwargs.items():
+    for key, value in given:
         if key in entry.call_inputs or (key in neutral and _neutral(value, neutral[key])):
             continue
         raise ImportProblem(

@@ -270,10 +270,10 @@ def test_names_that_are_not_identifiers_keep_their_keras_name(verify):
 
     keras.backend.clear_session()
     x = keras.Input((4,), name="features")
-    y = layers.Dense(3, name="my-dense 1")(x)
+    y = layers.Dense(3, name="my-dense.1")(x)
     model = keras.Model(x, layers.Dense(2, name="class")(y))
     text = spec_from_config(json.loads(model.to_json()))
-    assert 'my_dense_1: dense 3 name="my-dense 1"' in text
+    assert 'my_dense_1: dense 3 name="my-dense.1"' in text
     assert 'class_layer: dense 2 name="class"' in text
     rebuilt = verify.build(generate(load(text, "m.mg"), "functional"))
-    assert [layer.name for layer in rebuilt.layers] == ["features", "my-dense 1", "class"]
+    assert [layer.name for layer in rebuilt.layers] == ["features", "my-dense.1", "class"]

@@ -78,6 +78,11 @@ def test_every_call_argument_keras_takes_is_accounted_for(entry):
     parameters = {n: p for n, p in signature.parameters.items() if n != "self"}
     declared = dict(entry.call_arguments)
     assert set(entry.call_inputs) <= set(parameters), entry.call_inputs
+    # In the call's order: a positional argument after the inputs is read by its place.
+    assert list(parameters) == [*entry.call_inputs, *declared][: len(parameters)], (
+        f"{entry.keyword}.call takes {list(parameters)}: declare the entry's call_inputs "
+        "and call_arguments in that order"
+    )
     assert set(parameters) == set(entry.call_inputs) | set(declared), (
         f"{entry.keyword}.call takes {sorted(set(parameters) - set(entry.call_inputs))}: "
         "declare each in the entry's call_arguments with the value leaving it out means"
@@ -157,6 +162,10 @@ def test_use_causal_mask_is_refused_by_name_not_dropped(verify):
         (
             "layers.Dropout(0.5)(x, training=True)",
             "layer 'dropout' (Dropout) is called with training=True",
+        ),
+        (
+            "layers.MultiHeadAttention(2, 4)(x, x, x, keras.ops.ones((1, 5), 'bool'))",
+            "(MultiHeadAttention) is called with query_mask=a constant tensor",
         ),
         (
             "layers.BatchNormalization()(x, training=True)",
