@@ -91,8 +91,10 @@ SMALL_VALUES = [
     "(1, -1)", "same", "valid", "causal", "channels_first", "l2(0.1)", "max_norm(2, axis=(0, 1))",
     "float16", "int32", "relu", "tanh", "sum", "nearest", "he_normal", "(0.5, 2)",
 ]  # fmt: skip
-OPERATORS = ["<-", "|", ":", "=", ",", "(", ")", "#", "?", "x", "\n", " ", "'", '"', "\\", "-"]
-UNICODE = ["é", "٣", "²", "ǅ", "\u00a0", "\u200b", "\r", "\x00", "\x0b", "\t", "ｄｅｎｓｅ", "😀"]
+OPERATORS = ["<-", "|", ":", "=", ",", "(", ")", "#", "?", "x", "\n", " ", "'", '"', "\\", "-",
+             ".", "\r", "Dense(", "layers.Conv2D("]  # fmt: skip
+UNICODE = ["é", "٣", "²", "ǅ", "\u00a0", "\u200b", "\r", "\x00", "\x0b", "\t", "ｄｅｎｓｅ", "😀",
+           "\u2028", "\ufeff", "×", "\x0c"]  # fmt: skip
 ALPHABET = "abdeilnpstux_019 \t\n|#:=<-,()?\"'.+eExX" + "".join(UNICODE[:10])
 
 
