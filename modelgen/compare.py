@@ -134,12 +134,16 @@ def page(graph: ModelGraph, imports: str = "keras", markdown: bool = False) -> P
         tuple(c if numeric[i] else cell(c) for i, c in enumerate(row)) for row in summary.cells()
     )
     panes = tuple(_pane(graph, g) for g in generate_all(graph, imports))
+    # The spec as its lines read (line ends are \n, \r\n or \r, as the parser reads them),
+    # with what a page would hide or reorder shown: ESC as \x1b, a bidi override as \u202e.
+    lines = "\n".join(graph.spec.source.splitlines()).rstrip("\n")
+    source = visible(lines.expandtabs(), multiline=True)
     return Page(
         model_name=name(graph.name),
         headline="every Keras style side by side",
         spec_name=name(Path(graph.spec.filename).name),
-        spec_source=graph.spec.source.rstrip("\n"),
-        spec_fence=fence(graph.spec.source),
+        spec_source=source,
+        spec_fence=fence(source),
         summary_header=tuple(summary.header()),
         summary_numeric=numeric,
         summary_classes=tuple(_column_class(c) for c in summary.header()),
