@@ -87,17 +87,16 @@ def write_files(
                 os.replace(temporary, target)
             else:
                 _create(temporary, target, entry)
-        written = True
-    except OSError as error:
-        _undo(placed, leftovers, folder if made else None)
-        raise UsageError(f"{target}: cannot write: {error.strerror or error}") from None
-    except BaseException:  # Ctrl-C, SIGTERM, an "already exists" lost to another writer
-        _undo(placed, leftovers, folder if made else None)
-        raise
-    finally:
+        with signals_held():  # a signal now arrives once the write is whole and tidy
+            written = True
+            _remove(leftovers)
+    except BaseException as error:  # Ctrl-C, SIGTERM, an "already exists" lost to another writer
         if written:
-            with signals_held():
-                _remove(leftovers)
+            raise
+        _undo(placed, leftovers, folder if made else None)
+        if isinstance(error, OSError):
+            raise UsageError(f"{target}: cannot write: {error.strerror or error}") from None
+        raise
 
 
 def check_target(path: Path, force: bool = False) -> None:
@@ -199,7 +198,7 @@ def _undo(placed: list[_Placed], leftovers: list[str], folder: Path | None) -> N
 
 def _remove(names: list[str]) -> None:
     for name in names:
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):
             os.unlink(name)
 
 
