@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 
 from modelgen import catalogue
 from modelgen.argtypes import ACTIVATION_NAMES, DTYPE_NAMES, ArgType, ArgumentTypeError
-from modelgen.errors import ModelgenError, SpecError
+from modelgen.errors import ModelgenError, SpecError, visible
 from modelgen.generate import generate, load
 from modelgen.parser import parse
 from modelgen.styles import STYLES
@@ -94,7 +94,7 @@ SMALL_VALUES = [
 OPERATORS = ["<-", "|", ":", "=", ",", "(", ")", "#", "?", "x", "\n", " ", "'", '"', "\\", "-",
              ".", "\r", "Dense(", "layers.Conv2D("]  # fmt: skip
 UNICODE = ["é", "٣", "²", "ǅ", "\u00a0", "\u200b", "\r", "\x00", "\x0b", "\t", "ｄｅｎｓｅ", "😀",
-           "\u2028", "\ufeff", "×", "\x0c"]  # fmt: skip
+           "\u2028", "\ufeff", "×", "\x0c", "\x1b[2J", "\x9b", "\u202e", "\x7f"]  # fmt: skip
 ALPHABET = "abdeilnpstux_019 \t\n|#:=<-,()?\"'.+eExX" + "".join(UNICODE[:10])
 
 
@@ -272,8 +272,10 @@ def check(text: str) -> str:
 
 
 def explained(error: SpecError) -> None:
-    """A refusal prints, and every error in it says what to do about it."""
-    error.format()
+    """A refusal prints, with no control character raw, and every error in it says what
+    to do about it."""
+    shown = error.format()
+    assert visible(shown, multiline=True) == shown, f"a raw control character: {shown!r}"
     for diagnostic in error.diagnostics:
         assert diagnostic.hint, f"an error without a hint: {diagnostic.message}"
 
@@ -291,6 +293,7 @@ def check_cli(text: str, folder: Path, style: str) -> None:
     )
     assert result.returncode in (0, 2), (text, result.returncode, result.stderr)
     assert "Traceback" not in result.stderr, (text, result.stderr)
+    assert visible(result.stderr, multiline=True) == result.stderr, (text, result.stderr)
     assert target.exists() == (result.returncode == 0), (text, result.stderr)
     assert {p.name for p in folder.iterdir()} <= {spec.name, target.name}  # no temporary files
 
