@@ -37,6 +37,31 @@ def _received(value: Value) -> str:
     return f"Received: {value.text!r} ({value.kind.value})"
 
 
+# The integers Keras takes. It keeps sizes and counts in 64 bits, so a larger literal
+# cannot reach a tensor (validation refuses one anywhere, in every type). TensorFlow's
+# kernels read strides, kernel and pool sizes, dilation rates and paddings as 32-bit
+# attributes: past INT32_MAX, a convolution crashes the interpreter. And a seed must
+# suit every backend's random generator: JAX and NumPy keep it as a uint32, PyTorch
+# and OpenVINO as an int32, TensorFlow as an int64; so 0 to INT32_MAX.
+INT64_MAX = 2**63 - 1
+INT32_MAX = 2**31 - 1
+SEED_MAX = INT32_MAX
+
+
+def too_large(
+    value: Value, low: int, high: int, what: str, hint: str | None = None
+) -> ArgumentTypeError:
+    """`value` is outside [low, high], the range of `what` ("seed every backend takes")."""
+    shown = value.text if len(value.text) <= 24 else value.text[:20] + "..."
+    more = value.data > high  # type: ignore[operator]
+    return ArgumentTypeError(
+        f"{shown} is {'more' if more else 'less'} than {high if more else low}, "
+        f"the {'largest' if more else 'smallest'} {what}",
+        hint or f"use a value from {low} to {high}",
+        value,
+    )
+
+
 class ArgType:
     """Base class: `description` for messages and `modelgen layers`, `example` for hints
     (a literal this type accepts, as the spec writes it), `coerce` to check."""
@@ -67,9 +92,13 @@ class ArgType:
 @dataclass(frozen=True)
 class Integer(ArgType):
     minimum: int | None = None
+    maximum: int | None = None  # below INT64_MAX: a tighter limit Keras applies
+    what: str = ""  # what has that limit, for messages: "a seed"
 
     @property
     def description(self) -> str:  # type: ignore[override]
+        if self.maximum is not None:
+            return f"an integer from {self.minimum} to {self.maximum}"
         if self.minimum == 1:
             return "a positive integer"
         if self.minimum == 0:
@@ -88,6 +117,8 @@ class Integer(ArgType):
         assert isinstance(value.data, int)
         if self.minimum is not None and value.data < self.minimum:
             raise self.fail(value)
+        if self.maximum is not None and value.data > self.maximum:
+            raise too_large(value, self.minimum or 0, self.maximum, self.what)
         return value.data
 
     def hint_for(self, value: Value) -> str | None:
@@ -198,6 +229,7 @@ class IntTuple(ArgType):
 
     rank: int
     minimum: int = 1
+    maximum: int = INT32_MAX  # TensorFlow reads strides, sizes and rates in 32 bits
 
     @property
     def description(self) -> str:  # type: ignore[override]
@@ -217,19 +249,20 @@ class IntTuple(ArgType):
         return value
 
     def coerce(self, value: Value) -> PyValue:
-        if value.kind is ValueKind.INT:
-            if value.data < self.minimum:  # type: ignore[operator]
-                raise self.fail(value)
-            return value.data
-        if value.kind is ValueKind.TUPLE:
-            items = value.data
-            assert isinstance(items, tuple)
-            if len(items) == self.rank and all(
+        items = (value,) if value.kind is ValueKind.INT else value.data
+        if value.kind in (ValueKind.INT, ValueKind.TUPLE) and isinstance(items, tuple):
+            if (value.kind is ValueKind.INT or len(items) == self.rank) and all(
                 i.kind is ValueKind.INT and i.data >= self.minimum  # type: ignore[operator]
                 for i in items
             ):
+                for item in items:
+                    if item.data > self.maximum:  # type: ignore[operator]
+                        raise too_large(item, self.minimum, self.maximum, _INT32_WHAT)
                 return value.python()
         raise self.fail(value)
+
+
+_INT32_WHAT = "value TensorFlow takes for strides, sizes and rates (32 bits)"
 
 
 @dataclass(frozen=True)
@@ -348,7 +381,13 @@ BOOL = Boolean()
 TEXT = Text()
 INT = Integer()
 POSITIVE_INT = Integer(minimum=1)
-SEED = Optional(Integer(minimum=0))
+SEED = Optional(
+    Integer(
+        minimum=0,
+        maximum=SEED_MAX,
+        what="seed every Keras backend takes (JAX keeps one as a uint32, PyTorch as an int32)",
+    )
+)
 NUMBER = Number()
 RATE = Number(minimum=0.0, below=1.0)
 SHAPE = Shape()

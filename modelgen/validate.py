@@ -10,16 +10,22 @@ Every problem found becomes a positioned `Diagnostic`; they are raised together.
 from __future__ import annotations
 
 import heapq
-import keyword as python_keyword
-import unicodedata
 from dataclasses import dataclass, field
 
 from . import catalogue
-from .argtypes import ACTIVATION_NAMES, ArgumentTypeError
+from .argtypes import (
+    ACTIVATION_NAMES,
+    INT64_MAX,
+    ArgumentTypeError,
+    Choice,
+    Optional,
+    too_large,
+)
 from .catalogue import LayerEntry
 from .errors import Diagnostic, SpecError, suggest
 from .ir import (
     Argument,
+    CallData,
     KeywordArgument,
     LayerNode,
     LayerStatement,
@@ -33,12 +39,15 @@ from .ir import (
     ValueKind,
     WrappedLayer,
 )
-
-# Names the generated modules use themselves; a label or model name may not shadow them.
-# (`weights` is the parameter of `build_model(weights=None)` in converted code.)
-RESERVED_NAMES = frozenset(
-    {"keras", "layers", "tf", "tensorflow", "build_model", "self", "weights"}
+from .naming import (
+    RESERVED_NAMES,
+    ascii_name,
+    identifier_problem,
+    layer_name_problem,
+    model_name_problem,
 )
+
+__all__ = ["RESERVED_NAMES", "validate"]  # RESERVED_NAMES: the importer reads it here
 
 
 @dataclass
@@ -68,8 +77,8 @@ def validate(spec: Spec) -> ModelGraph:
         )
 
     bound = [_bind(statement, errors) for statement in layers]
-    labels = _labels(layers, errors)
     entries = [entry for entry, _, _ in bound]
+    labels = _labels(layers, entries, errors)
     sources = [_sources(i, layers, entries, labels, errors) for i in range(len(layers))]
     outputs = _outputs(layers, labels, outputs_statements[:1], errors)
     if not layers:
@@ -125,60 +134,55 @@ def _model_name(spec: Spec, errors: _Collector) -> str:
                 else "give the model one name",
             )
     if not statements:
-        # the file stem is already an identifier; keep it clear of keywords and reserved names
-        return (
-            spec.default_name
-            if _identifier_problem(spec.default_name) is None
-            else f"model_{spec.default_name}"
-        )
+        return _default_model_name(spec.default_name)
     name = statements[0].name
-    problem = _identifier_problem(name.text)
+    problem = model_name_problem(name.text)
     if problem:
         errors.error(
             f"model name {name.text!r} {problem}",
             name,
-            f"choose another name, e.g. 'model {_renamed(name.text)}'"
-            if name.text.isidentifier()
+            f"choose another name, e.g. 'model {_renamed(name.text, model_name_problem)}'"
+            if name.text.isidentifier() or ascii_name(name.text)
             else "use letters, digits and '_', e.g. 'model mnist_mlp'",
         )
     return name.text
 
 
-def _identifier_problem(text: str) -> str | None:
-    if not text.isidentifier():
-        return "is not a Python identifier"
-    normal = unicodedata.normalize("NFKC", text)
-    if normal != text:
-        # Python reads identifiers in NFKC: `ﬁ` is `fi` and full-width `ｋｅｒａｓ` is `keras`,
-        # so such a label could shadow another name, or `keras` itself, in the code.
-        return f"is read by Python as {normal!r} (identifiers are NFKC-normalized)"
-    if python_keyword.iskeyword(text):
-        return "is a Python keyword"
-    if text in RESERVED_NAMES:
-        return "would shadow a name the generated code uses"
-    if text.startswith("__"):
-        return "starts with '__', which Python reserves"
-    return None
+def _default_model_name(stem: str) -> str:
+    """The file stem as a model name: kept clear of keywords and reserved names, and
+    made one TensorFlow takes (`_net.mg` gives `net`, `réseau.mg` `reseau`)."""
+    if model_name_problem(stem) is None:
+        return stem
+    for candidate in (ascii_name(stem), f"model_{ascii_name(stem)}".rstrip("_")):
+        if candidate and model_name_problem(candidate) is None:
+            return candidate
+    return "model"
 
 
-def _renamed(text: str) -> str:
-    """A name like `text` without its problem: `class` -> `class_1`, `__x` -> `x`."""
-    stripped = unicodedata.normalize("NFKC", text).lstrip("_") or "x"
-    return stripped if _identifier_problem(stripped) is None else f"{stripped}_1"
+def _renamed(text: str, problem=identifier_problem) -> str:
+    """A name like `text` without its problem: `class` -> `class_1`, `__x` -> `x`, `é` -> `e`."""
+    stripped = ascii_name(text) or "x"
+    return stripped if problem(stripped) is None else f"{stripped}_1"
 
 
-def _labels(layers: list[LayerStatement], errors: _Collector) -> dict[str, int]:
+def _labels(
+    layers: list[LayerStatement], entries: list[LayerEntry | None], errors: _Collector
+) -> dict[str, int]:
     labels: dict[str, int] = {}
     for index, statement in enumerate(layers):
         if statement.label is None:
             continue
         label = statement.label
-        problem = _identifier_problem(label.text)
+        problem = identifier_problem(label.text)
+        entry = entries[index]
+        if problem is None and not (entry is not None and entry.is_operation):
+            # The label is also the Keras layer's name (an operation's names only its variable).
+            problem = layer_name_problem(label.text)
         if problem:
             errors.error(
                 f"label {label.text!r} {problem}",
                 label,
-                f"choose another identifier as the label, e.g. '{_renamed(label.text)}'"
+                f"choose another identifier as the label, e.g. '{_renamed(label.text, _label_problem)}'"
                 if label.text.isidentifier()
                 else "labels are Python identifiers such as 'hidden1'",
             )
@@ -192,6 +196,10 @@ def _labels(layers: list[LayerStatement], errors: _Collector) -> dict[str, int]:
         else:
             labels[label.text] = index
     return labels
+
+
+def _label_problem(text: str) -> str | None:
+    return identifier_problem(text) or layer_name_problem(text)
 
 
 # ------------------------------------------------------------------------- arguments
@@ -288,6 +296,14 @@ def _bind_arguments(
                 if key == "name"
                 else "it has no weights; set dtype= and trainable= on the layers around it",
             )
+        elif entry.param(key) is None and _call_argument(entry, wrapper, key):
+            errors.error(
+                f"{key!r} is an argument of the {entry.keyword} layer's call, "
+                "not of its constructor",
+                argument.key,
+                "the DSL writes constructor arguments and calls each layer on its sources "
+                f"with the call's defaults; pass {key}= by editing the generated call",
+            )
         elif entry.param(key) is None:
             known = [p.name for p in entry.params] + [
                 p.name for p in (wrapper.params if wrapper else ())
@@ -317,8 +333,25 @@ def _bind_arguments(
             continue
         value = given[param.name]
         try:
-            arguments.append(Argument(param.name, param.type.coerce(value), value.span))
+            coerced = param.type.coerce(value)
+            oversized = _oversized(value)
+            if oversized is not None:
+                raise too_large(
+                    oversized,
+                    -INT64_MAX - 1,
+                    INT64_MAX,
+                    "integer Keras takes (64 bits)",
+                    "write a smaller integer, or a number as a float such as 1e30",
+                )
+            if param.name == "name" and isinstance(coerced, str):
+                _check_layer_name(coerced, value, errors)
+            arguments.append(Argument(param.name, coerced, value.span))
         except ArgumentTypeError as error:
+            if any(value is v for v in positional) and _is_word(value):
+                near = _near_word(entry, str(value.data), "activation" not in given)
+                if near is not None:
+                    errors.error(near[0], value, near[1])
+                    continue
             hint = error.hint
             activation = given.get("activation")
             if hint is None and activation is not None and activation is not value:
@@ -328,6 +361,78 @@ def _bind_arguments(
                 hint = f"for example: {param.name}={param.type.example}"
             errors.error(f"{entry.keyword} {param.name}: {error.message}", error.at or value, hint)
     return tuple(arguments)
+
+
+def _oversized(value: Value) -> Value | None:
+    """The first integer in `value` (a tuple's items and a call's settings included) that
+    does not fit in 64 bits, or None."""
+    if value.kind is ValueKind.INT:
+        return value if abs(value.data) > INT64_MAX else None  # type: ignore[arg-type]
+    if isinstance(value.data, CallData):
+        items = [*value.data.positional, *(k.value for k in value.data.keywords)]
+    elif isinstance(value.data, tuple):
+        items = list(value.data)
+    else:
+        return None
+    return next((found for item in items if (found := _oversized(item)) is not None), None)
+
+
+def _check_layer_name(name: str, value: Value, errors: _Collector) -> None:
+    problem = layer_name_problem(name)
+    if problem is not None:
+        suggestion = ascii_name(name.replace(" ", "_").replace("/", "_"))
+        errors.error(
+            f"name {name!r} {problem}",
+            value,
+            "remove name= and Keras names the layer"
+            if not name
+            else "a layer name holds ASCII letters, digits and '_', '.', '-' (and '>' before a letter)"
+            + (f", e.g. name={suggestion}" if suggestion else ""),
+        )
+
+
+def _call_argument(entry: LayerEntry, wrapper: LayerEntry | None, key: str) -> bool:
+    """Whether `key` is an argument of the layer's call (`return_attention_scores`)."""
+    return any(name == key for e in (entry, wrapper) if e for name, _ in e.call_arguments)
+
+
+def _is_word(value: Value) -> bool:
+    return value.kind is ValueKind.WORD and isinstance(value.data, str)
+
+
+def _near_word(entry: LayerEntry, word: str, activation_free: bool) -> tuple[str, str] | None:
+    """A positional word that fills no slot but is, or nearly is, a word some argument
+    takes: (message, hint). `conv2d 32 3x3 rleu` is a misspelt activation, not a bad
+    stride; `conv2d 32 3x3 same` is padding=same, written without its key."""
+    choices = [
+        (param, param.type.inner if isinstance(param.type, Optional) else param.type)
+        for param in entry.params
+        if param.name != "activation"
+    ]
+    words = [(p, c) for p, c in choices if isinstance(c, Choice)]
+    for param, choice in words:
+        if word in choice.options:
+            return (
+                f"{entry.keyword}: {word!r} is a value of {param.name}, which is not the next "
+                "positional argument",
+                f"write {param.name}={word}",
+            )
+    if activation_free and entry.param("activation") is not None:
+        close = suggest(word, ACTIVATION_NAMES)
+        if close:
+            return (
+                f"{entry.keyword}: unknown activation {word!r}",
+                f"{close} (a bare word after the sizes is the layer's activation)",
+            )
+    for param, choice in words:
+        close = suggest(word, choice.options)
+        if close:
+            option = close.split("'")[1]
+            return (
+                f"{entry.keyword}: unknown word {word!r}",
+                f"did you mean {param.name}={option}?",
+            )
+    return None
 
 
 def _is_activation_word(value: Value) -> bool:
@@ -407,12 +512,22 @@ def _sources(
             else:
                 expected = str(entry.max_inputs)
             at = statement.sources[0] if statement.sources else statement.layer
+            if count == 1 and entry in catalogue.FAMILIES["attention"]:
+                # An attention layer reads a query and a value: one source as both is self-attention.
+                source = statement.sources[0].text if statement.sources else None
+                hint = (
+                    f"for self-attention, read it as query and value: '<- {source}, {source}'"
+                    if source
+                    else "for self-attention, label the layer it reads and read it twice: '<- e, e'"
+                )
+            elif entry.call_style != "single":
+                hint = "merge layers read their inputs with '<- a, b'"
+            else:
+                hint = "merge the inputs first, e.g. 'concatenate <- a, b'"
             errors.error(
                 f"{entry.keyword} takes {expected} input{'s' if expected != '1' else ''}. Received: {count}",
                 at,
-                "merge layers read their inputs with '<- a, b'"
-                if entry.call_style != "single"
-                else "merge the inputs first, e.g. 'concatenate <- a, b'",
+                hint,
             )
     return found
 

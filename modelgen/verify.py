@@ -11,6 +11,11 @@ check` and the tests import it. Two built models *match* when:
   weights (set to random values, so that biases and statistics count) are copied
   into the other. Equal summaries alone cannot see a wrong activation.
 
+Each model is then compiled and fitted on one batch, as a user would: a subclass
+whose layer attribute Keras itself sets in `fit()` builds and predicts, and only
+breaks there. Unknown sizes (`?`) in the inputs get, in the sample data, the smallest
+size for which every layer's output is non-empty (shape inference says which).
+
 Subclassed models have no layer graph of their own; they are compared through a
 functional view: their `call` applied to fresh `keras.Input`s.
 """
@@ -18,13 +23,18 @@ functional view: their `call` applied to fresh `keras.Input`s.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
+import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from . import catalogue
+from .errors import SpecError
 from .generate import generate_all
 from .ir import ModelGraph
+from .shapes import infer_shapes
 
 
 @contextlib.contextmanager
@@ -148,8 +158,52 @@ def randomize_weights(model: keras.Model, seed: int = 0) -> None:
         weight.assign(rng.uniform(low, high, size=weight.shape).astype(weight.dtype))
 
 
-def sample_inputs(model: keras.Model, inputs: list, seed: int = 0, batch: int = 3) -> list:
-    """Random data for each input: None dimensions become 3; integer inputs stay below every Embedding's input_dim."""
+# The sizes tried for an unknown axis, smallest first: the sample data should be small.
+UNKNOWN_SIZES = (3, 4, 5, 6, 7, 8, 10, 12, 16, 20, 24, 32, 48, 64, 96, 128, 192, 256)
+
+
+def size_for_unknown_axes(graph: ModelGraph) -> int | None:
+    """The size to give every unknown axis of the inputs in sample data (None: there is
+    none; 0: no size tried works): the smallest of UNKNOWN_SIZES for which shape
+    inference finds every layer's output non-empty. With 3, two strided 3x3 convolutions leave nothing, and
+    TensorFlow computes garbage from an empty tensor instead of refusing it."""
+    unknown = any(
+        None in (node.argument("shape").value or ())  # type: ignore[union-attr, operator]
+        for node in graph.nodes
+        if node.is_input
+    )
+    if not unknown:
+        return None
+    for size in UNKNOWN_SIZES:
+        if _every_output_non_empty(graph, size):
+            return size
+    return 0
+
+
+def _every_output_non_empty(graph: ModelGraph, size: int) -> bool:
+    nodes = []
+    for node in graph.nodes:
+        if node.is_input:
+            arguments = tuple(
+                dataclasses.replace(a, value=tuple(size if d is None else d for d in a.value))  # type: ignore[union-attr]
+                if a.name == "shape"
+                else a
+                for a in node.arguments
+            )
+            node = dataclasses.replace(node, arguments=arguments)
+        nodes.append(node)
+    try:
+        inferred = infer_shapes(dataclasses.replace(graph, nodes=tuple(nodes), facts=()))
+    except SpecError:
+        return False
+    return all(d is None or d >= 1 for f in inferred.facts for d in f.output_shape[1:])
+
+
+def sample_inputs(
+    model: keras.Model, inputs: list, seed: int = 0, batch: int = 3, unknown: int = 3
+) -> list:
+    """Random data for each input: None dimensions become `unknown`; integer inputs stay
+    below every Embedding's input_dim."""
     rng = np.random.default_rng(seed)
     vocabulary = min(
         [layer.input_dim for layer in model.layers if isinstance(layer, keras.layers.Embedding)]
@@ -157,7 +211,7 @@ def sample_inputs(model: keras.Model, inputs: list, seed: int = 0, batch: int = 
     )
     data = []
     for tensor in inputs:
-        shape = (batch, *[3 if d is None else d for d in tensor.shape[1:]])
+        shape = (batch, *[unknown if d is None else d for d in tensor.shape[1:]])
         if "int" in str(tensor.dtype):
             data.append(rng.integers(0, vocabulary, size=shape).astype(tensor.dtype))
         else:
@@ -182,16 +236,18 @@ class Comparison:
     outputs_match: bool = False
     max_difference: float = float("nan")
     problems: list[str] = field(default_factory=list)
+    fits: bool = True  # compiled and fitted on one batch (see `fit_one_batch`)
 
     @property
     def ok(self) -> bool:
-        return self.rows_match and self.configs_match and self.outputs_match
+        return self.rows_match and self.configs_match and self.outputs_match and self.fits
 
 
 def compare(
-    reference: keras.Model, other: keras.Model, named: set[str] = frozenset()
+    reference: keras.Model, other: keras.Model, named: set[str] = frozenset(), unknown: int = 3
 ) -> Comparison:
-    """Compare `other` with `reference` (summary rows, configs, outputs on shared weights)."""
+    """Compare `other` with `reference` (summary rows, configs, outputs on shared weights);
+    `unknown` is the size of the unknown axes in the sample data."""
     inputs = list(reference.inputs)
     reference_layers = layers_in_order(reference, inputs)
     other_layers = layers_in_order(other, inputs)
@@ -222,7 +278,7 @@ def compare(
     except ValueError as error:
         comparison.problems.append(f"weights do not fit: {error}")
         return comparison
-    data = sample_inputs(reference, inputs)
+    data = sample_inputs(reference, inputs, unknown=unknown)
     expected_outputs, got_outputs = _outputs(reference, data), _outputs(other, data)
     if [o.shape for o in expected_outputs] != [o.shape for o in got_outputs]:
         comparison.problems.append("output shapes differ")
@@ -241,6 +297,41 @@ def compare(
     return comparison
 
 
+def fit_one_batch(model: keras.Model, inputs: list, unknown: int = 3) -> str | None:
+    """Compile `model` and fit it on one batch of sample data, as a user's first
+    `fit()` would; what went wrong, or None. The targets are the model's own outputs,
+    so any output shape fits the mean squared error. `inputs`: the reference's, as
+    `compare` takes them (a subclassed model has none of its own)."""
+    data = sample_inputs(model, inputs, seed=1, unknown=unknown)
+    targets = [np.asarray(t, dtype="float32") for t in _outputs(model, data)]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "the model does not have any trainable weights"
+            model.compile(optimizer="sgd", loss="mse")
+            model.fit(
+                data if len(data) > 1 else data[0],
+                targets if len(targets) > 1 else targets[0],
+                batch_size=len(targets[0]),
+                epochs=1,
+                verbose=0,
+            )
+    except Exception as error:  # noqa: BLE001 - whatever Keras raises is the finding
+        return f"fit() on one batch fails: {type(error).__name__}: {_gist(error)}"
+    return None
+
+
+def _gist(error: Exception) -> str:
+    """The line of a Keras error that says what went wrong: not the "Exception
+    encountered when calling ..." that wraps it, nor the arguments, nor colour codes."""
+    lines = [re.sub(r"\x1b\[[0-9;]*m", "", line).strip() for line in str(error).splitlines()]
+    for line in lines:
+        if line.startswith("Arguments received"):
+            break
+        if line and not line.startswith("Exception encountered"):
+            return line
+    return lines[0] if lines else ""
+
+
 @dataclass
 class Report:
     """`modelgen check`'s result: every applicable style against the functional reference."""
@@ -250,6 +341,9 @@ class Report:
     comparisons: dict[str, Comparison]
     skipped: dict[str, str]  # style -> "skipped STYLE: why"
     total_params: dict[str, int]
+    # the size of every unknown axis in the sample data (None: no unknown axis; 0: no
+    # size tried leaves every output non-empty, and the first was used)
+    unknown_size: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -280,6 +374,10 @@ class Report:
             ["", "outputs, shared weights", "", ""]
             + ["equal" if self.comparisons[s].outputs_match else "DIFFER" for s in styles]
         )
+        body.append(
+            ["", "fit, one batch", "", ""]
+            + ["ok" if self.comparisons[s].fits else "FAILS" for s in styles]
+        )
         widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
         lines = [
             f"modelgen check: {self.model_name}, {len(styles)} styles built with Keras {keras.__version__}"
@@ -292,14 +390,26 @@ class Report:
                 ).rstrip()
             )
         lines.extend(self.skipped.values())
+        if self.unknown_size is not None:
+            lines.append(
+                f"sample data: every unknown size (?) is {self.unknown_size}, the smallest "
+                "for which every layer's output is non-empty"
+                if self.unknown_size > 0
+                else f"sample data: every unknown size (?) is {UNKNOWN_SIZES[0]}; no size up "
+                f"to {UNKNOWN_SIZES[-1]} leaves every layer's output non-empty"
+            )
         for style, comparison in self.comparisons.items():
             for problem in comparison.problems:
                 lines.append(f"{style}: {problem}")
-        lines.append(
-            f"result: all {len(styles)} styles build the same model"
-            if self.ok
-            else "result: the styles DIFFER"
-        )
+        every = "both styles" if len(styles) == 2 else f"all {len(styles)} styles"
+        if self.ok:
+            lines.append(f"result: {every} build the same model and fit")
+        elif all(
+            c.rows_match and c.configs_match and c.outputs_match for c in self.comparisons.values()
+        ):
+            lines.append(f"result: {every} build the same model, but not every one fits")
+        else:
+            lines.append("result: the styles DIFFER")
         return "\n".join(lines)
 
 
@@ -323,13 +433,22 @@ def check_graph(graph: ModelGraph, imports: str = "keras") -> Report:
     reference = models[REFERENCE_STYLE]
     randomize_weights(reference)
     named = named_layers(graph)
-    comparisons = {style: compare(reference, model, named) for style, model in models.items()}
+    unknown = size_for_unknown_axes(graph)
+    size = unknown or UNKNOWN_SIZES[0]
+    comparisons = {style: compare(reference, model, named, size) for style, model in models.items()}
+    total_params = {style: int(model.count_params()) for style, model in models.items()}
+    for style, model in models.items():  # last: fitting changes the weights
+        problem = fit_one_batch(model, list(reference.inputs), size)
+        if problem is not None:
+            comparisons[style].fits = False
+            comparisons[style].problems.append(problem)
     return Report(
         graph.name,
         summary_rows(reference, list(reference.inputs)),
         comparisons,
         skipped,
-        {style: int(model.count_params()) for style, model in models.items()},
+        total_params,
+        unknown,
     )
 
 

@@ -441,7 +441,7 @@ def test_every_reserved_name_is_refused_as_a_label() -> None:
         assert position(diagnostic) == (1, 14), name
 
 
-@pytest.mark.parametrize("label", ["x", "_hidden", "dense", "input", "Layer_2", "model_", "über"])
+@pytest.mark.parametrize("label", ["x", "_hidden", "dense", "input", "Layer_2", "model_"])
 def test_valid_labels(label: str) -> None:
     graph = load(f"i: input 3 | {label}: dense 3 <- i")
     assert graph.nodes[1].label == label
@@ -904,7 +904,7 @@ def test_a_word_then_a_tuple_is_not_a_call() -> None:
         ("kernel_regularizer=l2(1, 2)", 34, "l2 takes at most 1 setting", "its settings are: l2"),
         ("kernel_regularizer=l2(l3=2)", 31, "l2 has no setting 'l3'", "its settings are: l2"),
         ("kernel_regularizer=l2(0.1, l2=0.2)", 36, "setting 'l2' is given twice", "once"),
-        ("kernel_initializer=he_normal(seed=-1)", 43, "expected a non-negative integer", None),
+        ("kernel_initializer=he_normal(seed=-1)", 43, "expected an integer from 0 to 2147483647", None),
         ("kernel_constraint=he_normal(3)", 27, "unknown constraint 'he_normal'", None),
         ("units=l2(3)", 9, "argument 'units' is given twice", None),
         ("use_bias=l2(3)", 18, "expected true or false. Received: 'l2(3)' (call)", None),
