@@ -27,7 +27,7 @@ from .ir import Span
 
 # A large spec is tens of kilobytes (the 10,000-layer chain of tests/test_scale.py is
 # 130 kB); past this, a file is a mistake or an attack. Parsing a full megabyte of
-# values takes about 7 s and 200 MB.
+# values takes about 10 s and 200 MB.
 MAX_SPEC_BYTES = 1024 * 1024
 # Files the importer reads (modelgen.importer.read_config chooses by these too).
 MODEL_SUFFIXES = (".keras", ".json", ".py")
