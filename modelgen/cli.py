@@ -336,6 +336,10 @@ def convert(source, style, output, force, imports, weights, timeout) -> None:
 
     if weights and (output is None or output == "-"):
         raise UsageError("--weights writes a .weights.h5 beside the code: give -o PATH")
+    if weights and Path(source).suffix not in (".keras", ".py"):
+        raise UsageError(
+            f"{source}: a JSON config has no weights; convert the .keras file to carry them"
+        )
     with tempfile.TemporaryDirectory(prefix="modelgen-convert-") as work:
         # A .py file is run once: the model it builds gives the config and the weights.
         original = Path(work) / "original.keras" if weights and source.endswith(".py") else None

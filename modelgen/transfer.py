@@ -36,7 +36,9 @@ def _original(path: Path, source: str):
     try:
         return keras.saving.load_model(path, compile=False)
     except Exception as error:  # noqa: BLE001 - Keras raises many kinds; each is the file's fault
-        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        if len(reason) > 300:  # Keras quotes the whole config
+            reason = reason[:300] + "..."
         raise ImportProblem(
             f"{source}: Keras cannot load the model for its weights: {reason}"
         ) from None
