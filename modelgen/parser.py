@@ -12,6 +12,7 @@ import dataclasses
 import functools
 import hashlib
 import io
+import keyword as python_keyword
 import math
 import re
 import sys
@@ -395,15 +396,35 @@ def _python_hint(statement: str) -> str:
     form = _python_form(statement)
     if form is not None:
         return f"write: {form}"
-    from . import catalogue
-
-    called = _PYTHON_CALL.match(statement.strip())
-    entry = catalogue.lookup(re.split(r"[\s.]+", called.group("callee"))[-1]) if called else None
-    layer = f"'{entry.keyword.lower()}'" if entry else "the layer's name"
+    layer = _python_layer(statement)
+    layer = f"'{layer}'" if layer else "the layer's name"
     return (
         f"write {layer}, then its arguments separated by spaces, without parentheses or "
         "commas, as in 'conv2d 32 3x3 relu'; see docs/dsl.md"
     )
+
+
+def _python_layer(statement: str) -> str | None:
+    """The DSL keyword of the first Keras layer `statement` calls (not `model.add`), or None."""
+    import ast
+
+    from . import catalogue
+
+    try:
+        tree = ast.parse(statement.strip())
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        called = _PYTHON_CALL.match(statement.strip())
+        names = re.split(r"[\s.]+", called.group("callee")) if called else []
+        entry = catalogue.lookup(names[-1]) if names and names[-2:-1] != ["model"] else None
+        return entry.keyword.lower() if entry else None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and not (
+            isinstance(node.func, ast.Attribute) and node.func.attr == "add"
+        ):
+            entry = catalogue.lookup(_last_name(node.func) or "")
+            if entry is not None:
+                return entry.keyword.lower()
+    return None
 
 
 def _python_form(statement: str) -> str | None:
@@ -417,6 +438,8 @@ def _python_form(statement: str) -> str | None:
 
     label_match = re.match(r"\s*([^\W\d]\w*)\s*:(?!=)", statement)
     label = label_match.group(1) if label_match else None
+    if label is not None and python_keyword.iskeyword(label):  # `lambda: Dense(3)`
+        return None
     code = statement[label_match.end() :] if label_match else statement
     try:
         body = ast.parse(code.strip()).body

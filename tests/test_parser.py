@@ -1112,6 +1112,20 @@ def test_python_that_cannot_be_written_in_the_dsl_gets_the_general_hint() -> Non
     assert diagnostic.hint is not None and diagnostic.hint.startswith("write 'dense', then")
 
 
+@pytest.mark.parametrize(
+    ("python", "layer"),
+    [
+        ("lambda: Dense(3)", "'dense'"),  # no label 'lambda', a Python keyword
+        ("model.add(model.add(Dense(n)))", "'dense'"),  # not 'add', the merge layer
+        ("model.add(layers.Dense(10, activation=", "the layer's name"),
+        ("build_block(3)", "the layer's name"),
+    ],
+)
+def test_the_general_python_hint_names_the_layer_being_called(python: str, layer: str) -> None:
+    hint = single_error(f"input 3\n{python}").hint
+    assert hint is not None and hint.startswith(f"write {layer}, then its arguments"), hint
+
+
 @pytest.mark.parametrize(("python", "dsl", "around"), PYTHON_LINES)
 def test_every_dsl_form_the_python_hint_offers_is_a_valid_statement(
     python: str, dsl: str, around: str
