@@ -294,7 +294,7 @@ _RUNS_PYTHON = (
 timeout_option = click.option(
     "--timeout",
     type=click.FloatRange(min=0, min_open=True),
-    default=300,
+    default=300,  # pyrunner.DEFAULT_TIMEOUT (a test holds them equal), not imported here
     show_default=True,
     metavar="SECONDS",
     help="How long a .py SOURCE may take to build its model.",

@@ -252,3 +252,13 @@ def test_convert_weights_runs_the_file_once_and_carries_that_runs_weights(tmp_pa
     original.load_weights(tmp_path / "original.weights.h5")
     data = np.random.default_rng(0).normal(size=(5, 3)).astype("float32")
     np.testing.assert_allclose(converted(data), original(data), rtol=1e-6, atol=1e-7)
+
+
+def test_the_timeout_options_default_is_the_runners():
+    """cli.py does not import pyrunner (the cold start of `modelgen new`): one number."""
+    from modelgen.cli import cli
+    from modelgen.pyrunner import DEFAULT_TIMEOUT
+
+    for command in ("import", "convert"):
+        (option,) = [p for p in cli.commands[command].params if p.name == "timeout"]
+        assert option.default == DEFAULT_TIMEOUT
