@@ -1,2 +1,2 @@
 input 4
-dense 2 name="[1A[2K[32mall good[0m" | dnse 3
+dense 2 name="[1A[2K[32mall good[0m"

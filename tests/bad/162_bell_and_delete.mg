@@ -1,2 +1,2 @@
 input 4
-dense 2 name="a" activaton=relu
+dnse 3  # ring and delete

@@ -1,2 +1,2 @@
 input 4
-dense 2 name="evilgood" | dnse 3
+dense 2 name="evilgood"

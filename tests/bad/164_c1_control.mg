@@ -1,2 +1,2 @@
 input 4
-dense 2 name="2J" rleu
+dense 2 rleu  # 2J

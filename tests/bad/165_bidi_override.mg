@@ -1,2 +1,2 @@
 input 4
-dense 2 name="‮ulav" | dense 0
+dense 0  # ‮ ,stinu evitisop a
