@@ -25,10 +25,12 @@ def weights_path(code_path: Path) -> Path:
 def _original(path: Path, source: str):
     """The model whose weights are carried: `path` is a .keras file (the user's, or the
     one the run of their .py file saved); `source` is what the user named, for messages."""
-    if path.suffix != ".keras":
+    if path.suffix == ".json":
         raise ImportProblem(
             f"{source}: a JSON config has no weights; convert the .keras file to carry them"
         )
+    if path.suffix != ".keras":  # a .py file's model comes saved from its run (read_config)
+        raise ImportProblem(f"{source}: the weights are read from a .keras file")
     import keras
 
     from . import verify  # noqa: F401 - quiets TensorFlow's start-up before keras loads
