@@ -383,12 +383,12 @@ def test_malformed_configs_exit_2_with_a_message_never_a_traceback(mutations, tm
 
 def test_a_zip_bomb_is_refused_quickly_in_bounded_memory(tmp_path):
     bomb = tmp_path / "bomb.keras"
-    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
         with archive.open("config.json", "w", force_zip64=True) as member:
             block = b" " * 2**20
-            for _ in range(1024):  # 1 GiB of spaces, about 1 MB compressed
+            for _ in range(1024):  # 1 GiB of spaces
                 member.write(block)
-    assert bomb.stat().st_size < 4 * 2**20
+    assert bomb.stat().st_size < 8 * 2**20  # 1 GiB inflated from a few MB
     tracemalloc.start()
     started = time.monotonic()
     with pytest.raises(ImportProblem, match="larger than 32 MiB"):
