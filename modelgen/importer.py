@@ -33,7 +33,7 @@ from . import catalogue
 from .catalogue import NO_DEFAULT, LayerEntry, Param
 from .errors import MAX_REPORTED, ModelgenError
 from .ir import KerasObject, PyValue
-from .naming import as_identifier, snake_case
+from .naming import as_identifier, ascii_name, layer_name_problem, snake_case
 from .pyrunner import DEFAULT_TIMEOUT
 from .validate import RESERVED_NAMES
 
@@ -590,11 +590,10 @@ def _neutral(value: object, neutrals: tuple) -> bool:
     return any(_same(value, n) for n in neutrals)
 
 
-def _written(param: Param, saved: object, value: PyValue) -> PyValue:
-    """The value to write: the canonical one, except for an axis, whose saved form Keras
-    keeps (`axis=1` and `axis=(1,)` compute the same, but save differently)."""
-    inner = param.type.inner if isinstance(param.type, t.Optional) else param.type
-    if isinstance(inner, t.Axis):
+def _written(entry: LayerEntry, param: Param, saved: object, value: PyValue) -> PyValue:
+    """The value to write: the canonical one, or the saved one for a parameter Keras saves
+    as given (Softmax's `axis=1` and `axis=(1,)` compute the same, but save differently)."""
+    if param.name in entry.saved_as_given:
         return _tuples(saved)  # type: ignore[return-value]
     return value
 
@@ -659,8 +658,10 @@ def _arguments(
         if param.name in handled or param.name not in config:
             continue
         value = _canonical(param, config[param.name], f"{where} {param.name}")
+        written = _written(entry, param, config[param.name], value)
         if param.default is not NO_DEFAULT and _close(
-            value, _canonical(param, param.default, where)
+            written,
+            _written(entry, param, param.default, _canonical(param, param.default, where)),
         ):
             continue
         if param.name in derived and _close(
@@ -668,9 +669,7 @@ def _arguments(
         ):
             continue
         dims = isinstance(param.type, (t.IntTuple, t.Shape, t.TargetShape))
-        text = dsl_literal(
-            _written(param, config[param.name], value), dims, where=f"{where} {param.name}"
-        )
+        text = dsl_literal(written, dims, where=f"{where} {param.name}")
         if param.required:
             required.append(text)
         elif param.name == "activation" and isinstance(value, str) and value in t.ACTIVATION_NAMES:
@@ -923,6 +922,8 @@ def _entry(layer: _Layer, where: str) -> LayerEntry:
 
 def _identifier(text: str, taken: set[str]) -> str:
     base = as_identifier(text) or "layer"
+    if not base.isascii():  # a label is also a layer name, which TensorFlow takes in ASCII only
+        base = ascii_name(base) or "layer"
     if keyword.iskeyword(base) or base in RESERVED_NAMES or base.startswith("__"):
         base = f"{base.strip('_')}_layer"
     if not base.isidentifier():  # it starts with a digit (perhaps once `__` is stripped)
@@ -1020,6 +1021,10 @@ def import_spec(model: dict, default_name: str = "model") -> ImportedSpec:
             problems += _problems_inside(layer, where)  # a nested model's layers, by name
             continue
         origins[len(lines) + 1] = where
+        refused = layer_name_problem(layer.name) if not layer.is_operation else None
+        if refused is not None:  # the generated code could not fit it with TensorFlow
+            problems.append(f"{where}: its name {refused}; rename the layer in the model")
+            continue
         if layer.name in extra_name:
             words.append(f"name={dsl_literal(extra_name[layer.name], word=False)}")
         implicit = layer.class_name == "InputLayer" or (

@@ -347,7 +347,11 @@ def _bind_arguments(
                 _check_layer_name(coerced, value, errors)
             arguments.append(Argument(param.name, coerced, value.span))
         except ArgumentTypeError as error:
-            if any(value is v for v in positional) and _is_word(value):
+            if (
+                error.message.startswith("expected ")  # a word where the slot takes none
+                and any(value is v for v in positional)
+                and _is_word(value)
+            ):
                 near = _near_word(entry, str(value.data), "activation" not in given)
                 if near is not None:
                     errors.error(near[0], value, near[1])
@@ -367,7 +371,8 @@ def _oversized(value: Value) -> Value | None:
     """The first integer in `value` (a tuple's items and a call's settings included) that
     does not fit in 64 bits, or None."""
     if value.kind is ValueKind.INT:
-        return value if abs(value.data) > INT64_MAX else None  # type: ignore[arg-type]
+        fits = -INT64_MAX - 1 <= value.data <= INT64_MAX  # type: ignore[operator]
+        return None if fits else value
     if isinstance(value.data, CallData):
         items = [*value.data.positional, *(k.value for k in value.data.keywords)]
     elif isinstance(value.data, tuple):

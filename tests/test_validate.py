@@ -904,7 +904,12 @@ def test_a_word_then_a_tuple_is_not_a_call() -> None:
         ("kernel_regularizer=l2(1, 2)", 34, "l2 takes at most 1 setting", "its settings are: l2"),
         ("kernel_regularizer=l2(l3=2)", 31, "l2 has no setting 'l3'", "its settings are: l2"),
         ("kernel_regularizer=l2(0.1, l2=0.2)", 36, "setting 'l2' is given twice", "once"),
-        ("kernel_initializer=he_normal(seed=-1)", 43, "expected an integer from 0 to 2147483647", None),
+        (
+            "kernel_initializer=he_normal(seed=-1)",
+            43,
+            "expected an integer from 0 to 2147483647",
+            None,
+        ),
         ("kernel_constraint=he_normal(3)", 27, "unknown constraint 'he_normal'", None),
         ("units=l2(3)", 9, "argument 'units' is given twice", None),
         ("use_bias=l2(3)", 18, "expected true or false. Received: 'l2(3)' (call)", None),
@@ -926,3 +931,200 @@ def test_an_operation_takes_no_name_and_sequential_refuses_it() -> None:
     refusal = STYLES["sequential"].refusal(graph)
     assert refusal is not None and "is a Keras operation (keras.ops.add)" in refusal.message
     assert STYLES["functional"].refusal(graph) is None
+
+
+# ------------------------------------------- issue 11: names and numbers Keras refuses
+
+
+@pytest.mark.parametrize(
+    ("source", "column", "message"),
+    [
+        ('input 4 | dense 2 name="a/b"', 24, "name 'a/b' holds '/'"),
+        ('input 4 | dense 2 name="a b"', 24, "name 'a b' holds a space"),
+        ('input 4 | dense 2 name="a\\\\b"', 24, "holds '\\\\'"),
+        ('input 4 | dense 2 name="é"', 24, "holds 'é'"),
+        ('input 4 | dense 2 name="a>"', 24, "'>'"),
+        ('input 4 | dense 2 name=""', 24, "name '' is empty"),
+        ("input 4 | π: dense 2", 11, "label 'π' holds 'π'"),
+        ("π: input 4 | dense 2", 1, "label 'π' holds 'π'"),
+        ("model _a | input 4 | dense 2", 7, "model name '_a' starts with '_'"),
+        ("model é | input 4 | dense 2", 7, "model name 'é' holds 'é'"),
+        ("model aé | input 4 | dense 2", 7, "model name 'aé' holds 'é'"),
+    ],
+)
+def test_names_tensorflow_refuses_are_errors_at_the_name(source, column, message) -> None:
+    diagnostic = single_error(source)
+    assert position(diagnostic) == (1, column)
+    assert message in diagnostic.message
+    assert diagnostic.hint
+
+
+@pytest.mark.parametrize(
+    ("source", "hint"),
+    [
+        ("model é | input 4 | dense 2", "'model e'"),
+        ("model _a | input 4 | dense 2", "'model a'"),
+        ("input 4 | π: dense 2", "'pi'"),
+        ('input 4 | dense 2 name="a b"', "name=a_b"),
+        ('input 4 | dense 2 name=""', "remove name="),
+    ],
+)
+def test_a_refused_name_hints_at_one_that_works(source, hint) -> None:
+    assert hint in (single_error(source).hint or "")
+
+
+@pytest.mark.parametrize(
+    "name", ["a", "a.b", "a-b", "-a", "_a", "a>b", ">a", "A_1", "x.>y", "...", "0"]
+)
+def test_layer_names_tensorflow_takes_are_accepted(name) -> None:
+    graph = load(f'input 4 | dense 2 name="{name}"')
+    assert graph.nodes[1].argument("name").value == name  # type: ignore[union-attr]
+
+
+def test_an_operation_label_is_only_a_variable_and_may_be_any_identifier() -> None:
+    # An operation's label names its variable, never a Keras layer: TensorFlow never sees it.
+    graph = load("input 4 | π: add_constant 2 | dense 2")
+    assert graph.nodes[1].label == "π"
+
+
+@pytest.mark.parametrize(
+    ("filename", "name"),
+    [("_net.mg", "net"), ("réseau.mg", "reseau"), ("π.mg", "pi"), ("__init__.mg", "init__")],
+)
+def test_a_file_stem_becomes_a_model_name_tensorflow_takes(filename, name) -> None:
+    assert load("input 4 | dense 2", filename).name == name
+
+
+@pytest.mark.parametrize(
+    ("source", "column", "message", "hint"),
+    [
+        (
+            "input 4 | dropout 0.5 seed=4294967296",
+            28,
+            "4294967296 is more than 2147483647, the largest seed",
+            "from 0 to 2147483647",
+        ),
+        (
+            "input 4 | dropout 0.5 seed=2147483648",
+            28,
+            "the largest seed every Keras backend takes",
+            "from 0 to 2147483647",
+        ),
+        (
+            "input 4 | dense 2 kernel_initializer=glorot_uniform(seed=2147483648)",
+            58,
+            "the largest seed",
+            "from 0 to 2147483647",
+        ),
+        (
+            "input 8x8x3 | conv2d 8 3x3 strides=2147483648",
+            36,
+            "the largest value TensorFlow takes for strides",
+            "from 1 to 2147483647",
+        ),
+        (
+            "input 8x8x3 | conv2d 8 3x3 strides=(1, 2147483648)",
+            40,
+            "the largest value TensorFlow takes for strides",
+            "from 1 to 2147483647",
+        ),
+        (
+            "input 8x3 | maxpooling1d 2 strides=4294967296",
+            36,
+            "the largest value TensorFlow takes",
+            "from 1 to 2147483647",
+        ),
+        (f"input 4 | rescaling {10**400}", 21, "the largest integer Keras takes (64 bits)", "1e30"),
+        (f"input 4 | dense {10**400}", 17, "the largest integer Keras takes", "smaller"),
+        (f"input 4 | add_constant {-(10**400)}", 24, "the smallest integer Keras", "1e30"),
+        (
+            f"input 4 | dense 2 kernel_initializer=constant({2**63})",
+            47,
+            "more than 9223372036854775807",
+            "1e30",
+        ),
+        (f"input 4 batch_size={2**63} | dense 2", 20, "the largest integer Keras", "smaller"),
+    ],
+)
+def test_integers_past_what_keras_takes_are_errors_at_the_number(
+    source, column, message, hint
+) -> None:
+    diagnostic = single_error(source)
+    assert position(diagnostic) == (1, column)
+    assert message in diagnostic.message
+    assert hint in (diagnostic.hint or "")
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "input 4 | dropout 0.5 seed=2147483647 | dense 2",
+        "input 8x8x3 | conv2d 8 3x3 strides=2147483647 | flatten | dense 2",
+        f"input 4 | rescaling {2**63 - 1}",
+        f"input 4 | add_constant {-(2**63)}",
+    ],
+)
+def test_integers_at_the_limit_are_accepted(source) -> None:
+    load(source)
+
+
+# ------------------------------------------------ issue 11: hints that mislead (24)
+
+
+@pytest.mark.parametrize(
+    ("source", "message", "hint"),
+    [
+        ("input 8x8x3 | conv2d 32 3x3 rleu", "unknown activation 'rleu'", "did you mean 'relu'?"),
+        ("input 8x3 | dense 4 sigmiod", "unknown activation 'sigmiod'", "'sigmoid'"),
+        ("input 8x8x3 | conv2d 32 3x3 same", "'same' is a value of padding", "padding=same"),
+        ("input 8x8x3 | conv2d 32 3x3 smae", "unknown word 'smae'", "padding=same?"),
+        ("input 8x3 | conv1d 8 3 casual", "unknown word 'casual'", "padding=causal?"),
+    ],
+)
+def test_a_positional_word_close_to_a_word_argument_says_so(source, message, hint) -> None:
+    diagnostic = single_error(source)
+    assert message in diagnostic.message
+    assert "strides" not in diagnostic.message
+    assert hint in (diagnostic.hint or "")
+    assert position(diagnostic)[1] == source.rindex(" ") + 2
+
+
+@pytest.mark.parametrize(
+    ("source", "hint"),
+    [
+        ("e: input 4x8 | multiheadattention 4 8 <- e", "'<- e, e'"),
+        ("e: input 4x8 | attention <- e", "'<- e, e'"),
+        ("input 4x8 | multiheadattention 4 8", "read it twice: '<- e, e'"),
+    ],
+)
+def test_attention_from_one_source_hints_at_self_attention(source, hint) -> None:
+    diagnostic = single_error(source)
+    assert "self-attention" in (diagnostic.hint or "")
+    assert hint in (diagnostic.hint or "")
+    assert "merge" not in (diagnostic.hint or "")
+
+
+def test_a_merge_layer_from_one_source_still_hints_at_merging() -> None:
+    assert "merge layers" in (single_error("e: input 4 | add <- e").hint or "")
+
+
+@pytest.mark.parametrize(
+    ("source", "key", "layer"),
+    [
+        (
+            "q: input 4x8 | multiheadattention 4 8 return_attention_scores=true <- q, q",
+            "return_attention_scores",
+            "MultiHeadAttention",
+        ),
+        ("q: input 4x8 | attention use_causal_mask=true <- q, q", "use_causal_mask", "Attention"),
+        ("input 4 | dropout 0.5 training=true", "training", "Dropout"),
+        ("input 5x3 | bidirectional lstm 4 initial_state=none", "initial_state", "LSTM"),
+    ],
+)
+def test_a_call_argument_is_named_as_one(source, key, layer) -> None:
+    diagnostic = single_error(source)
+    assert diagnostic.message == (
+        f"{key!r} is an argument of the {layer} layer's call, not of its constructor"
+    )
+    assert "did you mean" not in (diagnostic.hint or "")
+    assert position(diagnostic)[1] == source.index(key) + 1
