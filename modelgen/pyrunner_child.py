@@ -8,6 +8,7 @@ own folder goes first, as `python FILE` puts it. FILE runs under the module name
 RESULT_DIR/config.json; with SAVE=1 the model itself (its weights) is saved to
 RESULT_DIR/model.keras, from the same run. A refusal is written to
 RESULT_DIR/error.txt (exit 3). Only the standard library and Keras are imported.
+Should modelgen die without killing it (SIGKILL), it kills its own process group.
 """
 
 import os
@@ -20,7 +21,25 @@ def _refuse(result_dir: str, message: str) -> None:
     sys.exit(3)
 
 
+def _die_with_parent() -> None:
+    """If modelgen ends without killing us (SIGKILL gives it no chance), kill our whole
+    process group: what FILE started too."""
+    import signal
+    import threading
+    import time
+
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.2)
+        os.killpg(0, signal.SIGKILL)
+
+    threading.Thread(target=watch, name="modelgen-parent-watch", daemon=True).start()
+
+
 def main(path: str, result_dir: str, save: bool) -> None:
+    _die_with_parent()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     sys.argv = [path]
     sys.path.insert(0, os.path.dirname(os.path.abspath(path)))

@@ -262,3 +262,23 @@ def test_the_timeout_options_default_is_the_runners():
     for command in ("import", "convert"):
         (option,) = [p for p in cli.commands[command].params if p.name == "timeout"]
         assert option.default == DEFAULT_TIMEOUT
+
+
+def test_the_files_process_group_dies_even_when_modelgen_is_killed(tmp_path):
+    """SIGKILL gives modelgen no chance to clean up: the runner sees its parent go."""
+    model = write(
+        tmp_path / "sleepy.py",
+        """
+        import pathlib, subprocess, sys, time
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])
+        pathlib.Path(__file__).with_suffix(".pid").write_text(str(child.pid))
+        time.sleep(300)
+        """,
+    )
+    process = subprocess.Popen(
+        [MODELGEN, "import", str(model)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    child = int(wait_for(tmp_path / "sleepy.pid"))
+    process.kill()
+    process.wait(timeout=30)
+    assert gone(child)
