@@ -7,8 +7,8 @@ rights: nothing here is a sandbox. What it does contain:
   current folder (`python -P`), so a `json.py` where modelgen is run is not imported;
 * in its own session and process group, which is killed as a whole when FILE's
   process ends, when it runs past the timeout, prints more than `MAX_OUTPUT_BYTES`,
-  or when modelgen is interrupted (Ctrl-C, SIGTERM, SIGHUP): nothing it started
-  outlives modelgen, and a grandchild holding its output open cannot stall it
+  or when modelgen is interrupted (Ctrl-C, SIGTERM, SIGHUP) or killed (the runner
+  watches its parent, `pyrunner_child`): nothing it started outlives modelgen, and a grandchild holding its output open cannot stall it
   (a process that leaves the group with its own `setsid()` is beyond reach);
 * its output (stdout and stderr) is read as it comes, counted and dropped, keeping
   only the last lines to report an error: memory stays bounded;
