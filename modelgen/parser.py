@@ -236,7 +236,8 @@ def _too_many_statements(lines: list[str]) -> list[Diagnostic]:
                         f"more than {MAX_STATEMENTS:,} statements: a spec holds at most "
                         f"{MAX_STATEMENTS:,}",
                         Span(number, start + 1, number, end + 1),
-                        "split the model, or build it in Python: the limit keeps modelgen's time and memory bounded",
+                        "split the model, or build it in Python: the limit keeps modelgen's "
+                        "time and memory bounded",
                     )
                 ]
     return []
