@@ -340,6 +340,10 @@ const metrics = {
   panes: Array.from(document.querySelectorAll("[data-style]")).map((pane) => ({
     style: pane.dataset.style, pane: box(pane), code: box(pane.querySelector("pre"))})),
 };
+// "whole model" checked: the diagram shrunk to fit its box.
+document.getElementById("fit-diagram").checked = true;
+metrics.fitted = Object.assign(box(svg), {box: box(document.getElementById("diagram"))});
+document.getElementById("fit-diagram").checked = false;
 const out = document.createElement("pre");
 out.id = "metrics";
 out.textContent = JSON.stringify(metrics);
@@ -386,6 +390,13 @@ def assert_readable(metrics: dict) -> None:
     assert svg["height"] / svg["viewHeight"] == pytest.approx(scale, rel=0.01), svg
     assert diagram["height"] <= window["height"], diagram
     assert_scrolls_if_it_overflows(diagram, "diagram")
+    # "Whole model" shows all of it at once in that box, in proportion.
+    fitted = metrics["fitted"]
+    assert fitted["height"] <= fitted["box"]["clientHeight"] + 1, fitted
+    assert fitted["width"] <= fitted["box"]["clientWidth"] + 1, fitted
+    assert fitted["width"] / fitted["height"] == pytest.approx(
+        svg["width"] / svg["height"], rel=0.02
+    )
     for other in ("spec", "summary"):  # beside them or above them, never over them
         assert not overlap(diagram, metrics[other]), (other, diagram, metrics[other])
     # The summary table fits its card: no column, "Connected to" included, clipped.
