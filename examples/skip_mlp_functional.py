@@ -9,9 +9,10 @@ from keras import layers
 
 def build_model():
     inputs = keras.Input(shape=(28, 28), name="inputs")
-    hidden = layers.Dense(300, activation="relu", name="hidden")(inputs)
+    flat = layers.Flatten(name="flat")(inputs)
+    hidden = layers.Dense(300, activation="relu", name="hidden")(flat)
     hidden1 = layers.Dense(30, activation="relu", name="hidden1")(hidden)
-    concat = layers.Concatenate(name="concat")([inputs, hidden1])
+    concat = layers.Concatenate(name="concat")([flat, hidden1])
     outputs = layers.Dense(1)(concat)
     return keras.Model(inputs=inputs, outputs=outputs, name="skip_mlp")
 

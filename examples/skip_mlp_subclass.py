@@ -11,15 +11,17 @@ from keras import layers
 class SkipMlp(keras.Model):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        self.flat = layers.Flatten(name="flat")
         self.hidden = layers.Dense(300, activation="relu", name="hidden")
         self.hidden1 = layers.Dense(30, activation="relu", name="hidden1")
         self.concat = layers.Concatenate(name="concat")
         self.dense = layers.Dense(1)
 
     def call(self, inputs):
-        hidden = self.hidden(inputs)
+        flat = self.flat(inputs)
+        hidden = self.hidden(flat)
         hidden1 = self.hidden1(hidden)
-        concat = self.concat([inputs, hidden1])
+        concat = self.concat([flat, hidden1])
         outputs = self.dense(concat)
         return outputs
 

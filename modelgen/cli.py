@@ -1,7 +1,8 @@
 """The `modelgen` command: a thin shell over the library.
 
 Every user mistake ends in a positioned message on stderr and exit code 2, never
-a traceback. `check` is the only command that imports TensorFlow.
+a traceback. TensorFlow is imported only by `check`, by `import`/`convert` of a `.py`
+file (in the subprocess that runs it) and by `convert --weights`.
 """
 
 from __future__ import annotations
@@ -411,7 +412,7 @@ def list_layers(layer: str | None) -> None:
         )
     click.echo(
         "\nA bare activation name (e.g. relu) is the 'activation' of a layer that has one."
-        "\nEvery layer also takes name=, dtype= and trainable=. "
+        "\nNearly every layer also takes name=, dtype= and trainable= (an operation takes none). "
         "'modelgen layers NAME' shows all of a layer's arguments."
     )
 
@@ -440,10 +441,15 @@ def _describe(word: str) -> str:
         lines.append(f"wraps: {wraps} (named first, e.g. '{entry.example}')")
     if entry.example:
         lines.append(f"example: {entry.example}")
+    if entry.call_arguments:
+        names = ", ".join(name for name, _ in entry.call_arguments)
+        lines.append(f"call arguments (left at their defaults; not set in a spec): {names}")
     lines.append("")
     rows = [("ARGUMENT", "HOW", "DEFAULT", "ACCEPTS")]
     for param in entry.params:
         how = "required" if param.required else "positional" if param.positional else "key=value"
+        if param.name == "activation" and not param.positional:
+            how = "bare or key=value"  # `conv2d 16 3x3 relu`: a bare activation name anywhere
         default = "" if param.default is catalogue.NO_DEFAULT else repr(param.default)
         rows.append((param.name, how, default, param.type.description))
     widths = [max(len(r[i]) for r in rows) for i in range(3)]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from modelgen import catalogue
 from modelgen.generate import load
 
@@ -62,3 +64,107 @@ def test_readme_shows_what_convert_prints():
     golden = (EXAMPLES / "mnist_mlp_subclass.py").read_text()
     converted = golden.replace("from mnist_mlp.mg.", "from mnist_mlp_sequential.py.")
     assert f"```python\n{converted}```" in README
+
+
+# ------------------------------------------------ issue 11, item 27: claims that were wrong
+
+
+def test_the_docs_name_every_command_that_imports_tensorflow():
+    from modelgen import cli
+
+    assert "only command that imports TensorFlow" not in README
+    assert "only command that imports TensorFlow" not in (cli.__doc__ or "")
+    claim = README.split("Three things import TensorFlow", 1)[1].split("\n- ", 1)[0]
+    for command in ("`check`", "`.py` file", "`convert --weights`"):
+        assert command in claim, command
+
+
+def test_the_arity_paragraph_names_every_layer_that_does_not_read_one_source():
+    arity = DSL.split("- **Arity**", 1)[1].split("\n- ", 1)[0].split("\n\n", 1)[0]
+    for entry in catalogue.ENTRIES:
+        if entry.is_input or (entry.min_inputs, entry.max_inputs) == (1, 1):
+            continue
+        if entry.max_inputs is None:  # two or more: a merge layer, called on a list
+            assert entry.call_style == "list", entry.keyword
+            continue
+        assert f"`{entry.keyword.lower()}`" in arity, entry.keyword  # subtract, dot, attention
+        if entry.min_inputs == entry.max_inputs:
+            assert f"exactly {entry.min_inputs}" in arity.replace("two", "2"), entry.keyword
+
+
+def test_the_common_arguments_sentence_names_every_layer_without_one():
+    from modelgen.catalogue.wrappers import PASSED_ON
+    from modelgen.errors import SpecError
+
+    sentence = DSL.split("Every layer also takes `name=`", 1)[1].split("\n- ", 1)[0]
+    for entry in catalogue.ENTRIES:
+        own = {p.name for p in entry.params}
+        if entry.is_operation:
+            assert "operations" in sentence
+            with pytest.raises(SpecError, match="a Keras operation, not a layer"):
+                load(f"input 4 | {entry.example.split(' <-')[0]} trainable=false")
+            continue
+        assert "name" in own, entry.keyword
+        if entry.is_wrapper:
+            assert f"`{entry.keyword.lower()}`" in sentence and set(PASSED_ON) <= {
+                "dtype",
+                "trainable",
+            }
+        elif not {"dtype", "trainable"} <= own:
+            word = entry.keyword.lower()
+            assert (
+                f"`{word}`" in sentence or f"`{word[:-2]}" in sentence or word[-2:] in sentence
+            ), word
+
+
+def test_layers_name_shows_how_a_bare_activation_is_given():
+    from modelgen.cli import _describe
+
+    for entry in catalogue.ENTRIES:
+        param = entry.param("activation")
+        if param is None or entry.is_wrapper:
+            continue
+        row = next(
+            line for line in _describe(entry.keyword).splitlines() if line.startswith("activation ")
+        )
+        assert "bare or key=value" in row or param.required or "positional" in row, row
+
+
+def test_readme_input_statement_lists_every_argument_of_input():
+    bullet = README.split("- **Inputs**:", 1)[1].split("\n- ", 1)[0]
+    for param in catalogue.INPUT.params:
+        if not param.required and param.name != "name":  # name= is every layer's
+            assert f"{param.name}=" in bullet, param.name
+
+
+def test_readme_examples_table_gives_each_example_s_parameter_count():
+    from modelgen.shapes import infer_shapes
+    from modelgen.summary import summarize
+
+    for spec in EXAMPLES.glob("*.mg"):
+        row = next(
+            line for line in README.splitlines() if line.startswith(f"| `examples/{spec.name}`")
+        )
+        total = summarize(infer_shapes(load(spec.read_text(), spec.name))).as_dict()
+        assert row.rstrip(" |").endswith(f"{total['total_params']:,}"), (spec.name, row)
+
+
+def test_the_wide_and_deep_example_flattens_before_its_dense_layers():
+    # The tutorial calls skip_mlp "wide and deep": Dense on the 28x28 input itself gave
+    # an output of (None, 28, 1), one per row, not one per image.
+    from modelgen.shapes import infer_shapes
+
+    graph = infer_shapes(load((EXAMPLES / "skip_mlp.mg").read_text(), "skip_mlp.mg"))
+    tutorial = (ROOT / "docs" / "tutorial.md").read_text(encoding="utf-8")
+    assert "wide and deep" in tutorial
+    for node, facts in zip(graph.nodes, graph.facts, strict=True):
+        if node.entry.keyword in ("Dense", "Concatenate"):
+            assert len(facts.output_shape) == 2, (node.label, facts.output_shape)
+    assert graph.facts[-1].output_shape == (None, 1)
+
+
+def test_the_init_example_says_its_synthetic_labels_are_noise():
+    after = README.split("saved runs/model.keras; loaded back", 1)[1][:900]
+    assert "synthetic" in after and "random" in after and "chance" in after
+    project = (ROOT / "docs" / "project.md").read_text(encoding="utf-8")
+    assert "Synthetic targets are random" in project
