@@ -33,7 +33,7 @@ from . import catalogue
 from .catalogue import NO_DEFAULT, LayerEntry, Param
 from .errors import MAX_REPORTED, ModelgenError
 from .ir import KerasObject, PyValue
-from .naming import as_identifier, ascii_name, layer_name_problem, snake_case
+from .naming import as_identifier, snake_case
 from .pyrunner import DEFAULT_TIMEOUT
 from .validate import RESERVED_NAMES
 
@@ -304,6 +304,7 @@ def check_structure(model: object) -> None:
             _expect(raw["registered_name"], str, f"{where}.registered_name", "a string")
         if raw.get("module") is not None:
             _expect(raw["module"], str, f"{where}.module", "a string")
+        _check_objects(raw.get("config", {}), f"{where}.config")
         if sequential:
             _expect(raw.get("config", {}).get("name", ""), str, f"{where}.config.name", "a string")
             continue
@@ -345,6 +346,26 @@ def check_structure(model: object) -> None:
         for entry in entries:
             if entry[0] not in names:
                 raise ImportProblem(f"config.{key} names {entry[0]!r}, but there is no such layer")
+
+
+def _check_objects(value: object, where: str) -> None:
+    """Every Keras object saved in a layer's config (a wrapped layer, an initializer, a
+    dtype policy: `{"class_name": ..., "config": {...}}`) has the keys' types Keras writes."""
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            _check_objects(item, f"{where}[{i}]")
+        return
+    if not isinstance(value, dict):
+        return
+    if "class_name" in value:
+        _expect(value["class_name"], str, f"{where}.class_name", "a string")
+        if "config" in value:
+            _expect(value["config"], dict, f"{where}.config", "an object")
+        for key in ("module", "registered_name"):
+            if value.get(key) is not None:
+                _expect(value[key], str, f"{where}.{key}", "a string")
+    for key, item in value.items():
+        _check_objects(item, f"{where}.{key}")
 
 
 def _check_tensors(value: object, where: str, names: set[str]) -> None:
@@ -922,8 +943,6 @@ def _entry(layer: _Layer, where: str) -> LayerEntry:
 
 def _identifier(text: str, taken: set[str]) -> str:
     base = as_identifier(text) or "layer"
-    if not base.isascii():  # a label is also a layer name, which TensorFlow takes in ASCII only
-        base = ascii_name(base) or "layer"
     if keyword.iskeyword(base) or base in RESERVED_NAMES or base.startswith("__"):
         base = f"{base.strip('_')}_layer"
     if not base.isidentifier():  # it starts with a digit (perhaps once `__` is stripped)
@@ -1021,10 +1040,6 @@ def import_spec(model: dict, default_name: str = "model") -> ImportedSpec:
             problems += _problems_inside(layer, where)  # a nested model's layers, by name
             continue
         origins[len(lines) + 1] = where
-        refused = layer_name_problem(layer.name) if not layer.is_operation else None
-        if refused is not None:  # the generated code could not fit it with TensorFlow
-            problems.append(f"{where}: its name {refused}; rename the layer in the model")
-            continue
         if layer.name in extra_name:
             words.append(f"name={dsl_literal(extra_name[layer.name], word=False)}")
         implicit = layer.class_name == "InputLayer" or (
