@@ -546,7 +546,7 @@ def _emit(content: str | bytes, output: str | None, force: bool) -> None:
         click.echo(content, nl=False)
         return
     write_files({_output_file(output): content}, force)
-    click.echo(f"wrote {output}", err=True)
+    click.echo(f"wrote {visible(output)}", err=True)  # a file name may hold an escape
 
 
 def _output_file(output: str) -> Path:

@@ -145,3 +145,11 @@ def test_a_usage_error_from_click_is_shown_escaped():
     assert result.returncode == 2
     assert_shown_not_acted(result.stderr)
     assert "No such option" in result.stderr and "\\x1b[2J" in result.stderr
+
+
+def test_a_written_file_name_with_an_escape_is_shown_escaped(tmp_path):
+    target = tmp_path / "\x1b[2J\x1b[32mok.dot"
+    result = run("plot", "-e", "input 4 | dense 2", "-o", target)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == f"wrote {visible(str(target))}\n"
+    assert target.read_text().startswith("digraph")
