@@ -99,7 +99,7 @@ def layer_name_problem(text: str) -> str | None:
     if any(
         c == ">" and (text[i + 1 : i + 2] or "_") not in _AFTER_ANGLE for i, c in enumerate(text)
     ):
-        return "has a '>' that a letter, digit or '.' does not follow, which TensorFlow refuses"
+        return "has a '>' with no letter, digit or '.' after it, which TensorFlow refuses"
     return None
 
 

@@ -385,7 +385,7 @@ def _oversized(value: Value) -> Value | None:
 def _check_layer_name(name: str, value: Value, errors: _Collector) -> None:
     problem = layer_name_problem(name)
     if problem is not None:
-        suggestion = ascii_name(name.replace(" ", "_").replace("/", "_"))
+        suggestion = ascii_name(name.replace(" ", "_").replace("/", "_")).strip("_")
         errors.error(
             f"name {name!r} {problem}",
             value,

@@ -1,0 +1,3 @@
+# an empty name names nothing
+input 4
+dense 2 name=""

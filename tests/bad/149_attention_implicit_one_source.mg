@@ -1,0 +1,3 @@
+# attention reads two or three sources
+input 4x8
+attention
