@@ -201,7 +201,7 @@ def test_layers_lists_the_catalogue():
 def test_check_passes_for_an_example():
     result = run("check", TOWERS)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "result: all 2 styles build the same model" in result.stdout
+    assert "result: both styles build the same model and fit" in result.stdout
     assert "skipped sequential: 'input_2' is a second input" in result.stdout
     assert "Traceback" not in result.stderr
     assert "I0000" not in result.stderr and "cuda" not in result.stderr  # TensorFlow's load noise
