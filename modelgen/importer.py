@@ -357,10 +357,9 @@ def _check_objects(value: object, where: str) -> None:
         return
     if not isinstance(value, dict):
         return
-    if "class_name" in value:
-        _expect(value["class_name"], str, f"{where}.class_name", "a string")
-        if "config" in value:
-            _expect(value["config"], dict, f"{where}.config", "an object")
+    if "class_name" in value or "config" in value:
+        _expect(value.get("class_name"), str, f"{where}.class_name", "a string")
+        _expect(value.get("config", {}), dict, f"{where}.config", "an object")
         for key in ("module", "registered_name"):
             if value.get(key) is not None:
                 _expect(value[key], str, f"{where}.{key}", "a string")
@@ -509,7 +508,12 @@ def _canonical(param: Param, value: object, where: str) -> PyValue:
         if not isinstance(inner, t.KerasObjects):
             raise ImportProblem(f"{where}: {json.dumps(value)} cannot be written in the DSL")
         value = _keras_object(inner, value, where)
-    value = param.type.canonical(_tuples(value))
+    try:  # the types' canonical forms expect values of their type; a config may hold any
+        value = param.type.canonical(_tuples(value))
+    except (TypeError, ValueError, AttributeError):
+        raise ImportProblem(
+            f"{where}: expected {param.type.description}, got {json.dumps(value)[:80]}"
+        ) from None
     if param.name == "data_format" and value is None:
         return "channels_last"
     if inner is t.ACTIVATION and value == "linear" and param.default is None:
