@@ -690,7 +690,13 @@ def _arguments(
         ):
             continue
         if param.name in derived and _close(
-            value, _canonical(param, derived[param.name], f"{where} {param.name}")
+            written,
+            _written(
+                entry,
+                param,
+                derived[param.name],
+                _canonical(param, derived[param.name], f"{where} {param.name}"),
+            ),
         ):
             continue
         dims = isinstance(param.type, (t.IntTuple, t.Shape, t.TargetShape))

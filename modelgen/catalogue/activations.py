@@ -112,6 +112,7 @@ ENTRIES: tuple[LayerEntry, ...] = (
         keyword("shared_axes", t.Optional(t.AXIS)),
         shape=_prelu_shape,
         weights=_prelu_weights,
+        saved_as_given=("shared_axes",),  # () saves as [], none as null
         summary="leaky ReLU whose slopes are learned, one per input unit unless axes are shared",
         example="prelu shared_axes=(1, 2)",
     ),
@@ -126,6 +127,7 @@ ENTRIES: tuple[LayerEntry, ...] = (
         "Softmax",
         positional("axis", t.AXIS, -1),
         shape=_softmax_shape,
+        saved_as_given=("axis",),
         call_arguments=(MASK,),
         summary="softmax over an axis, or over several axes together",
         example="softmax",

@@ -129,6 +129,9 @@ class LayerEntry:
     # the values Keras saves for keys a spec left out when it computes them from the
     # rest of the config and the input shapes (pooling's strides are its pool_size);
     saved_defaults: SavedDefaults | None = None
+    # parameters Keras saves exactly as given, where equal values save differently
+    # (Softmax's axis: 1 or [1]): written, and compared with the default, as saved;
+    saved_as_given: tuple[str, ...] = ()
     # the call's tensor parameters, which the sources give, and its other arguments,
     # each with the values that mean what a call that leaves it out means.
     call_inputs: tuple[str, ...] = ("inputs",)
@@ -209,6 +212,7 @@ def layer(
     build_in_init: str = "",
     saved_settings: tuple[tuple[str, tuple], ...] = (),
     saved_defaults: SavedDefaults | None = None,
+    saved_as_given: tuple[str, ...] = (),
     call_inputs: tuple[str, ...] = ("inputs",),
     call_arguments: tuple[tuple[str, tuple], ...] = (),
 ) -> LayerEntry:
@@ -230,6 +234,7 @@ def layer(
         build_in_init,
         saved_settings=saved_settings + COMMON_SAVED,
         saved_defaults=saved_defaults,
+        saved_as_given=saved_as_given,
         call_inputs=call_inputs,
         call_arguments=call_arguments,
     )

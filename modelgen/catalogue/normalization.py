@@ -311,6 +311,9 @@ ENTRIES: tuple[LayerEntry, ...] = (
         keyword("invert", t.BOOL, False),
         shape=_normalization_shape,
         weights=_normalization_weights,
+        # Keras saves the axes as a tuple in the order given: -1 as (-1,), (2, -1) as is
+        saved_as_given=("axis",),
+        saved_defaults=lambda config, shapes: {"axis": (-1,)},
         summary="standardizes features with a mean and variance, given or adapted from data",
         example="normalization mean=0.5 variance=0.25",
         build_in_init="Build now: built while Keras traces call(), its statistics would be unusable",
