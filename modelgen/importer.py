@@ -1039,6 +1039,9 @@ def import_spec(model: dict, default_name: str = "model") -> ImportedSpec:
     problems: list[str] = []
     for i, layer in enumerate(ordered):
         where = f"layer {layer.name!r} ({layer.class_name})"
+        if layer.class_name != "InputLayer" and not layer.sources:
+            problems.append(f"{where} reads no tensor: the config calls it on no input")
+            continue
         try:
             words = _layer_words(layer)
         except UnwritableValue as problem:  # from a caller that did not say where

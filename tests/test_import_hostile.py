@@ -302,6 +302,12 @@ STRUCTURE = {
     "inbound_nodes a string": (("config", "layers", 1, "inbound_nodes"), "x", "inbound_nodes"),
     "output names nothing": (("config", "output_layers"), [["ghost", 0, 0]], "'ghost'"),
     "config a list": (("config",), [], "config"),
+    "a layer never called": (("config", "layers", 1, "inbound_nodes"), [], "reads no tensor"),
+    "a call without tensors": (
+        ("config", "layers", 1, "inbound_nodes", 0, "args"),
+        [],
+        "layer 'dense' (Dense) reads no tensor",
+    ),
 }
 
 
