@@ -11,9 +11,9 @@ check` and the tests import it. Two built models *match* when:
   weights (set to random values, so that biases and statistics count) are copied
   into the other. Equal summaries alone cannot see a wrong activation.
 
-Each model is then compiled and fitted on one batch, as a user would: a subclass
-whose layer attribute Keras itself sets in `fit()` builds and predicts, and only
-breaks there. Unknown sizes (`?`) in the inputs get, in the sample data, the smallest
+Each model is then compiled and fitted on one batch, as a user would (eagerly, to
+save tracing a graph per style): a subclass whose layer attribute Keras itself sets
+in `fit()` builds and predicts, and only breaks there. Unknown sizes (`?`) in the inputs get, in the sample data, the smallest
 size for which every layer's output is non-empty (shape inference says which).
 
 Subclassed models have no layer graph of their own; they are compared through a
@@ -307,7 +307,9 @@ def fit_one_batch(model: keras.Model, inputs: list, unknown: int = 3) -> str | N
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # "the model does not have any trainable weights"
-            model.compile(optimizer="sgd", loss="mse")
+            # Eagerly: fit() sets every attribute it sets in a graph (stop_training,
+            # history, train_function, ...), at a fifth of the cost of tracing one.
+            model.compile(optimizer="sgd", loss="mse", run_eagerly=True)
             model.fit(
                 data if len(data) > 1 else data[0],
                 targets if len(targets) > 1 else targets[0],
