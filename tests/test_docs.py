@@ -168,3 +168,12 @@ def test_the_init_example_says_its_synthetic_labels_are_noise():
     assert "synthetic" in after and "random" in after and "chance" in after
     project = (ROOT / "docs" / "project.md").read_text(encoding="utf-8")
     assert "Synthetic targets are random" in project
+
+
+def test_layers_name_lists_the_call_arguments_a_spec_cannot_set():
+    from modelgen.cli import _describe
+
+    for entry in catalogue.ENTRIES:
+        described = _describe(entry.keyword)
+        for name, _ in entry.call_arguments:
+            assert name in described.split("call arguments", 1)[-1].split("\n", 1)[0], name
