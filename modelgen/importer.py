@@ -66,9 +66,10 @@ class _Layer:
         return self.module.startswith("keras.src.ops")
 
 
-# What an import reads, at most. A real model's config is far smaller (ResNet50's is
-# about 0.1 MB); past these, a file is refused before it fills memory.
-MAX_CONFIG_BYTES = 32 * 2**20  # a .json file, a .keras file's config.json, a .py's config
+# What an import reads, at most. A real model's config is far smaller (NASNetMobile's
+# is 0.8 MB); past these, a file is refused before it fills memory (16 MiB of JSON
+# makes at most about 500 MB of Python objects: 5 million empty dicts).
+MAX_CONFIG_BYTES = 16 * 2**20  # a .json file, a .keras file's config.json, a .py's config
 MAX_NESTING = 100  # lists and objects inside each other (a model's config nests about 10)
 MAX_INT_DIGITS = 100  # a number in a config (Keras' integers have at most 19 digits)
 
@@ -157,8 +158,8 @@ def _parse_json(data: bytes, where: str) -> dict:
     depth = _nesting(text)
     if depth > MAX_NESTING:
         raise ImportProblem(
-            f"{where}: lists and objects nest {depth} deep; a model config nests at most "
-            f"{MAX_NESTING} deep"
+            f"{where}: lists and objects nest more than {MAX_NESTING} deep; a model config "
+            "nests about 10 deep"
         )
     try:
         return json.loads(text, parse_int=_parse_int)
@@ -174,17 +175,21 @@ def _parse_json(data: bytes, where: str) -> dict:
 
 
 def _nesting(text: str) -> int:
-    """How deep brackets nest in JSON text, strings skipped: checked before parsing, which
-    would otherwise recurse once per level."""
-    deepest = depth = 0
-    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]', text):
-        token = match.group()
-        if token in "[{":
-            depth += 1
-            deepest = max(deepest, depth)
-        elif token in "]}":
-            depth -= 1
-    return deepest
+    """How deep brackets nest in JSON text (strings skipped), counted up to one past
+    `MAX_NESTING`: checked before parsing, which would recurse once per level. Each pass
+    removes the innermost pairs, in C: a pass per level, not a Python step per bracket."""
+    brackets = _NOT_BRACKETS.sub("", text)
+    depth = 0
+    while brackets and depth <= MAX_NESTING:
+        inner = _INNERMOST.sub("", brackets)
+        if len(inner) == len(brackets):
+            break  # unbalanced: json.loads says where
+        brackets, depth = inner, depth + 1
+    return depth
+
+
+_NOT_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[^\[\]{}"]+')
+_INNERMOST = re.compile(r"\[\]|\{\}")
 
 
 class _LongNumber(Exception):

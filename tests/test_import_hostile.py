@@ -422,12 +422,25 @@ def test_a_zip_bomb_is_refused_quickly_in_bounded_memory(tmp_path):
     assert bomb.stat().st_size < 8 * 2**20  # 1 GiB inflated from a few MB
     tracemalloc.start()
     started = time.monotonic()
-    with pytest.raises(ImportProblem, match="larger than 32 MiB"):
+    with pytest.raises(
+        ImportProblem, match=f"larger than {importer.MAX_CONFIG_BYTES // 2**20} MiB"
+    ):
         read_config(str(bomb))
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert time.monotonic() - started < 2
     assert peak < 8 * 2**20
+
+
+def test_the_readme_states_the_import_limits_modelgen_applies():
+    from modelgen import pyrunner
+
+    readme = " ".join((Path(__file__).parents[1] / "README.md").read_text().split())
+    assert f"is at most {importer.MAX_CONFIG_BYTES // 2**20} MiB" in readme
+    assert f"nest at most {importer.MAX_NESTING} deep" in readme
+    assert f"has at most {importer.MAX_INT_DIGITS} digits" in readme
+    assert f"printed more than {pyrunner.MAX_OUTPUT_BYTES // 2**20} MiB" in readme
+    assert f"`--timeout SECONDS` (default {pyrunner.DEFAULT_TIMEOUT:g})" in readme
 
 
 def test_a_keras_file_whose_header_understates_the_config_is_refused(tmp_path):
@@ -447,7 +460,9 @@ def test_a_json_file_past_the_limit_is_refused_before_it_is_read(tmp_path, monke
     with big.open("wb") as file:
         file.truncate(importer.MAX_CONFIG_BYTES + 1)  # sparse: no disk, no time
     tracemalloc.start()
-    with pytest.raises(ImportProblem, match="larger than 32 MiB"):
+    with pytest.raises(
+        ImportProblem, match=f"larger than {importer.MAX_CONFIG_BYTES // 2**20} MiB"
+    ):
         read_config(str(big))
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from modelgen.pyrunner import MAX_OUTPUT_BYTES
+
 MODELGEN = shutil.which("modelgen")
 TINY_MODEL = """
 import keras
@@ -65,6 +67,7 @@ def test_help_says_a_py_file_is_executed():
     for command in ("import", "convert"):
         shown = modelgen(command, "--help").stdout
         assert "EXECUTED as Python code" in " ".join(shown.split()), shown
+        assert f"prints more than {MAX_OUTPUT_BYTES // 2**20} MiB" in " ".join(shown.split())
         assert "--timeout SECONDS" in shown
 
 
