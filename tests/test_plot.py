@@ -58,22 +58,24 @@ TOWERS_ARROWS = {
 }
 SKIP_BOXES = {
     "inputs": ("InputLayer", "(None, 28, 28)", "0 params"),
-    "hidden": ("Dense", "(None, 28, 300)", "8,700 params"),
-    "hidden1": ("Dense", "(None, 28, 30)", "9,030 params"),
-    "concat": ("Concatenate", "(None, 28, 58)", "0 params"),
-    "dense": ("Dense", "(None, 28, 1)", "59 params"),
+    "flat": ("Flatten", "(None, 784)", "0 params"),
+    "hidden": ("Dense", "(None, 300)", "235,500 params"),
+    "hidden1": ("Dense", "(None, 30)", "9,030 params"),
+    "concat": ("Concatenate", "(None, 814)", "0 params"),
+    "dense": ("Dense", "(None, 1)", "815 params"),
 }
 SKIP_ARROWS = {
-    ("inputs", "hidden"),
+    ("inputs", "flat"),
+    ("flat", "hidden"),
     ("hidden", "hidden1"),
-    ("inputs", "concat"),
+    ("flat", "concat"),
     ("hidden1", "concat"),
     ("concat", "dense"),
 }
 CASES = {
     "mnist_mlp": (MLP_BOXES, MLP_ARROWS, "mnist_mlp: 266,610 params"),
     "two_towers": (TOWERS_BOXES, TOWERS_ARROWS, "two_towers: 3,942 params"),
-    "skip_mlp": (SKIP_BOXES, SKIP_ARROWS, "skip_mlp: 17,789 params"),
+    "skip_mlp": (SKIP_BOXES, SKIP_ARROWS, "skip_mlp: 245,345 params"),
 }
 
 
