@@ -244,7 +244,7 @@ def _rerun_without_check(force: bool) -> str:
 @expression_option
 @click.option("--imports", type=click.Choice(IMPORT_FLAVOURS), default="keras", show_default=True)
 def check(spec, expression, imports) -> None:
-    """Build every style of SPEC in Keras and compare them (needs TensorFlow).
+    """Build every style of SPEC in Keras, compare them, fit each on one batch (needs TensorFlow).
 
     Exits 0 when every style builds the same model, 1 when any differ. SPEC may
     also be a Keras model, read as `modelgen import` reads it: a .keras or .json
