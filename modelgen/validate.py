@@ -10,6 +10,7 @@ Every problem found becomes a positioned `Diagnostic`; they are raised together.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import catalogue
@@ -159,7 +160,7 @@ def _default_model_name(stem: str) -> str:
     return "model"
 
 
-def _renamed(text: str, problem=identifier_problem) -> str:
+def _renamed(text: str, problem: Callable[[str], str | None] = identifier_problem) -> str:
     """A name like `text` without its problem: `class` -> `class_1`, `__x` -> `x`, `é` -> `e`."""
     stripped = ascii_name(text) or "x"
     return stripped if problem(stripped) is None else f"{stripped}_1"
