@@ -380,14 +380,20 @@ def _import(source: str, timeout: float = 300, save_model_as: Path | None = None
 def _imported_error(source: str, imported, error: SpecError, convert: bool = False) -> UsageError:  # noqa: ANN001
     """A problem with the spec an import wrote, said of the source model's layers: the
     user never saw that spec, so its lines and columns would mean nothing."""
+    import re
+
+    def said_of_layers(text: str) -> str:  # "already used on line 4": a line never seen
+        return re.sub(r"\bon line (\d+)", lambda m: f"in {imported.origin(int(m[1]))}", text)
+
     lines = []
     for diagnostic in error.diagnostics:
         hint = diagnostic.hint
         if convert and hint:  # the style refusals speak of `new`'s flag
             hint = hint.replace("--style", "--to")
-        lines.append(f"{imported.origin(diagnostic.span.line)}: {diagnostic.message}")
+        origin = imported.origin(diagnostic.span.line)
+        lines.append(f"{origin}: {said_of_layers(diagnostic.message)}")
         if hint:
-            lines.append(f"  hint: {hint}")
+            lines.append(f"  hint: {said_of_layers(hint)}")
     return UsageError(f"{source}: " + "\n".join(lines))
 
 

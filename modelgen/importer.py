@@ -273,6 +273,12 @@ def _expect(value: object, kind: type, where: str, what: str) -> None:
         raise ImportProblem(f"{where}: expected {what}, got {_kind(value)}")
 
 
+def _expect_name(value: object, where: str) -> None:
+    _expect(value, str, where, "a layer name")
+    if value == "":
+        raise ImportProblem(f"{where}: expected a layer name, got an empty string")
+
+
 def _is_endpoint(value: object) -> bool:
     return (
         isinstance(value, list)
@@ -311,9 +317,9 @@ def check_structure(model: object) -> None:
             _expect(raw["module"], str, f"{where}.module", "a string")
         _check_objects(raw.get("config", {}), f"{where}.config")
         if sequential:
-            _expect(raw.get("config", {}).get("name", ""), str, f"{where}.config.name", "a string")
+            _expect_name(raw.get("config", {}).get("name"), f"{where}.config.name")
             continue
-        _expect(raw.get("name"), str, f"{where}.name", "a string")
+        _expect_name(raw.get("name"), f"{where}.name")
         if raw["name"] in names:
             raise ImportProblem(f"{where}: a second layer named {raw['name']!r}")
         names.add(raw["name"])

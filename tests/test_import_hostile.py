@@ -302,6 +302,7 @@ STRUCTURE = {
     "inbound_nodes a string": (("config", "layers", 1, "inbound_nodes"), "x", "inbound_nodes"),
     "output names nothing": (("config", "output_layers"), [["ghost", 0, 0]], "'ghost'"),
     "config a list": (("config",), [], "config"),
+    "an empty layer name": (("config", "layers", 1, "name"), "", "an empty string"),
     "a layer never called": (("config", "layers", 1, "inbound_nodes"), [], "reads no tensor"),
     "a call without tensors": (
         ("config", "layers", 1, "inbound_nodes", 0, "args"),
@@ -609,3 +610,22 @@ def test_weights_from_a_keras_file_keras_cannot_load_are_a_clean_error(tmp_path,
     assert "Keras cannot load the model for its weights" in err
     assert len(err) < 600  # not Keras' whole config quoted back
     assert not (tmp_path / "m.py").exists()
+
+
+def test_lines_of_the_unseen_spec_are_said_as_the_layers_they_came_from():
+    from modelgen.cli import _imported_error
+    from modelgen.errors import Diagnostic, SpecError
+    from modelgen.importer import import_spec
+    from modelgen.ir import Span
+
+    imported = import_spec(graph_config())
+    error = SpecError(
+        "g.json",
+        imported.text,
+        [Diagnostic("label 'a' is already used on line 3", Span(4, 1, 4, 5), "see on line 2")],
+    )
+    message = str(_imported_error("g.json", imported, error))
+    assert message == (
+        "g.json: layer 'other' (Dense): label 'a' is already used in layer 'dense' (Dense)\n"
+        "  hint: see in layer 'x' (InputLayer)"
+    ), imported.text
