@@ -246,7 +246,7 @@ def _rerun_without_check(force: bool) -> str:
 def check(spec, expression, imports) -> None:
     """Build every style of SPEC in Keras, compare them, fit each on one batch (needs TensorFlow).
 
-    Exits 0 when every style builds the same model, 1 when any differ. SPEC may
+    Exits 0 when every style builds the same model and fits, 1 when any differ. SPEC may
     also be a Keras model, read as `modelgen import` reads it: a .keras or .json
     file, or a .py file, which is EXECUTED as Python code.
     """
