@@ -271,3 +271,20 @@ def test_the_size_for_unknown_axes_is_the_smallest_that_works(verify):
 def test_check_says_both_styles_when_two_build(verify):
     report = verify.check_graph(load("a: input 4\nb: input 4\nadd <- a, b"))
     assert report.table().splitlines()[-1] == "result: both styles build the same model and fit"
+
+
+def test_a_size_past_the_small_ones_is_found_and_none_is_not_a_false_alarm(verify):
+    # A kernel of 300 needs 300 steps: 384 is the first size tried that has them.
+    assert verify.size_for_unknown_axes(load("input ?x3 | conv1d 2 300 | flatten")) is not None
+    report = verify.check_graph(load("input ?x3 | conv1d 2 300 | globalaveragepooling1d"))
+    assert report.unknown_size == 384 and report.ok, report.table()
+    # No sample data that fits in memory has 30,000 steps: the models build and compare,
+    # but are not run, and check says so instead of "DIFFER" or a traceback.
+    report = verify.check_graph(load("input ?x3 | conv1d 2 30000 | globalaveragepooling1d"))
+    table = report.table()
+    assert report.ok and report.unknown_size == 0, table
+    assert "not run" in table and "the models were not run or fitted" in table
+    assert (
+        table.splitlines()[-1]
+        == "result: all 4 styles build the same model (summaries and configs)"
+    )
