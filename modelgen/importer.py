@@ -564,9 +564,7 @@ def _quoted(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def dsl_literal(
-    value: object, dims: bool = False, where: str = "", word: bool = True
-) -> str:
+def dsl_literal(value: object, dims: bool = False, where: str = "", word: bool = True) -> str:
     """How a value is written in a spec: a literal the parser reads back as exactly this
     value, or `UnwritableValue` (an `ImportProblem` naming `where`) when there is none.
 

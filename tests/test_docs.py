@@ -177,3 +177,12 @@ def test_layers_name_lists_the_call_arguments_a_spec_cannot_set():
         described = _describe(entry.keyword)
         for name, _ in entry.call_arguments:
             assert name in described.split("call arguments", 1)[-1].split("\n", 1)[0], name
+
+
+def test_readme_counts_the_bad_spec_corpus_as_it_is():
+    from .bad_specs import multi_specs, single_specs
+
+    words = {4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight"}
+    said = re.search(r"`tests/bad/` holds (\d+) specs", README)
+    assert said and int(said.group(1)) == len(single_specs())
+    assert f"{words[len(multi_specs())]} more check that every error" in README
