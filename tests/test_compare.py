@@ -3,7 +3,6 @@ kernel, and an HTML page rendered in headless Chromium."""
 
 from __future__ import annotations
 
-import dataclasses
 import html as html_module
 import json
 import re
@@ -18,12 +17,11 @@ import pytest
 from modelgen import compare, plot
 from modelgen.errors import visible
 from modelgen.generate import load
-from modelgen.ir import Argument
 from modelgen.summary import summarize
 
 from .goldens import EXAMPLES
 from .test_cli import assert_user_error, run
-from .test_plot import TOWERS_BOXES, assert_says_how_to_install_dot, run_without_dot
+from .test_plot import TOWERS_BOXES, assert_says_how_to_install_dot, named, run_without_dot
 
 MLP = EXAMPLES / "mnist_mlp.mg"
 RESNET = Path(__file__).parent / "specs" / "resnet18.mg"  # 69 layers
@@ -114,19 +112,6 @@ HOSTILE = [
     "line\n<img src=y>",
     "trailing\\",
 ]
-
-
-def named(graph, names: dict[int, str]):
-    """`graph` with the layers at these indices named so: names the parser may refuse
-    (Keras does), to show that the page would escape them anyway."""
-    nodes = list(graph.nodes)
-    for index, name in names.items():
-        node = nodes[index]
-        others = tuple(a for a in node.arguments if a.name != "name")
-        nodes[index] = dataclasses.replace(
-            node, arguments=(*others, Argument("name", name, node.statement.span))
-        )
-    return dataclasses.replace(graph, nodes=tuple(nodes))
 
 
 def hostile_graph():

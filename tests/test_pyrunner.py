@@ -55,6 +55,19 @@ def wait_for(path: Path, within: float = 30.0) -> str:
     raise AssertionError(f"{path} never appeared")
 
 
+def sleepy_model(folder: Path) -> Path:
+    """A model file that starts a child, writes its pid beside itself and sleeps."""
+    return write(
+        folder / "sleepy.py",
+        """
+        import pathlib, subprocess, sys, time
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])
+        pathlib.Path(__file__).with_suffix(".pid").write_text(str(child.pid))
+        time.sleep(300)
+        """,
+    )
+
+
 def modelgen(
     *args: str, cwd: Path | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess:
@@ -174,15 +187,7 @@ def test_output_past_the_cap_is_refused_in_bounded_memory(tmp_path):
 
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
 def test_interrupting_modelgen_kills_the_files_process_group(signum, tmp_path):
-    model = write(
-        tmp_path / "sleepy.py",
-        """
-        import pathlib, subprocess, sys, time
-        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])
-        pathlib.Path(__file__).with_suffix(".pid").write_text(str(child.pid))
-        time.sleep(300)
-        """,
-    )
+    model = sleepy_model(tmp_path)
     process = subprocess.Popen(
         [MODELGEN, "import", str(model)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
@@ -197,15 +202,7 @@ def test_interrupting_modelgen_kills_the_files_process_group(signum, tmp_path):
 def test_library_callers_without_a_handler_get_the_group_killed_on_sigterm(tmp_path):
     """read_config outside the CLI: SIGTERM still kills the file's process group, then
     ends the caller as SIGTERM does."""
-    model = write(
-        tmp_path / "sleepy.py",
-        """
-        import pathlib, subprocess, sys, time
-        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])
-        pathlib.Path(__file__).with_suffix(".pid").write_text(str(child.pid))
-        time.sleep(300)
-        """,
-    )
+    model = sleepy_model(tmp_path)
     caller = subprocess.Popen(
         [
             sys.executable,
@@ -269,15 +266,7 @@ def test_the_timeout_options_default_is_the_runners():
 
 def test_the_files_process_group_dies_even_when_modelgen_is_killed(tmp_path):
     """SIGKILL gives modelgen no chance to clean up: the runner sees its parent go."""
-    model = write(
-        tmp_path / "sleepy.py",
-        """
-        import pathlib, subprocess, sys, time
-        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"])
-        pathlib.Path(__file__).with_suffix(".pid").write_text(str(child.pid))
-        time.sleep(300)
-        """,
-    )
+    model = sleepy_model(tmp_path)
     process = subprocess.Popen(
         [MODELGEN, "import", str(model)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
