@@ -220,6 +220,38 @@ def test_a_custom_backward_layer_is_refused_not_replaced_by_the_forward_one(veri
         assert_same_model(model, rebuilt, data)
 
 
+def test_a_bidirectional_saved_by_model_save_imports(verify, tmp_path):
+    """`model.save()` stamps a `shared_object_id` (a Python object's id) on every object
+    it writes, so the backward layer's initializers never equal the forward copy's by
+    their ids: those are not part of the layer, and a plain Bidirectional imports."""
+    import keras
+    from keras import layers
+
+    keras.backend.clear_session()
+    x = keras.Input((5, 8))
+    for i, backward_layer in enumerate((None, layers.GRU(3, go_backwards=True))):
+        model = keras.Model(
+            x, layers.Bidirectional(layers.GRU(3), backward_layer=backward_layer)(x)
+        )
+        path = tmp_path / f"model{i}.keras"
+        model.save(path)
+        result = subprocess.run([MODELGEN, "import", str(path)], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        assert "bidirectional gru 3" in result.stdout
+    custom = keras.Model(
+        x,
+        layers.Bidirectional(
+            layers.GRU(3), backward_layer=layers.GRU(3, reset_after=False, go_backwards=True)
+        )(x),
+    )
+    custom.save(tmp_path / "custom.keras")
+    result = subprocess.run(
+        [MODELGEN, "import", str(tmp_path / "custom.keras")], capture_output=True, text=True
+    )
+    assert result.returncode == 2
+    assert "run the other way (reset_after: false, not true)" in result.stderr
+
+
 def test_an_axis_comes_back_as_keras_saved_it(verify):
     import keras
     from keras import layers
