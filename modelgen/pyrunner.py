@@ -8,8 +8,10 @@ rights: nothing here is a sandbox. What it does contain:
 * in its own session and process group, which is killed as a whole when FILE's
   process ends, when it runs past the timeout, prints more than `MAX_OUTPUT_BYTES`,
   or when modelgen is interrupted (Ctrl-C, SIGTERM, SIGHUP) or killed (the runner
-  watches its parent, `pyrunner_child`): nothing it started outlives modelgen, and a grandchild holding its output open cannot stall it
-  (a process that leaves the group with its own `setsid()` is beyond reach);
+  watches its parent, `pyrunner_child`): nothing it started outlives modelgen, and a grandchild holding its output open cannot stall it;
+  on Linux, a process that leaves the group with its own `setsid()` (a daemon) is,
+  once its parent ends, modelgen's child (a child subreaper's) and is killed too,
+  unless modelgen itself is killed (SIGKILL) first;
 * its output (stdout and stderr) is read as it comes, counted and dropped, keeping
   only the last lines to report an error: memory stays bounded;
 * the config, and for `convert --weights` the model itself, come out of that one run.
@@ -58,6 +60,7 @@ def run_model_file(
         **os.environ,
         "TF_CPP_MIN_LOG_LEVEL": os.environ.get("TF_CPP_MIN_LOG_LEVEL", "3"),
     }
+    reaper = _Subreaper()  # before the process starts: its orphans then come to us
     process = subprocess.Popen(
         command,
         stdin=subprocess.DEVNULL,
@@ -75,6 +78,7 @@ def run_model_file(
         assert process.stdout is not None
         process.stdout.close()
         process.wait()
+        reaper.kill_orphans()
     if stop.received is not None:
         stop.resend()
         raise RunProblem(f"{source}: interrupted")
@@ -145,6 +149,78 @@ def _exited(process: subprocess.Popen) -> bool:
     if hasattr(os, "waitid"):
         return os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
     return process.poll() is not None
+
+
+class _Subreaper:
+    """On Linux, this process is made a child subreaper while FILE runs: a process FILE
+    started that leaves the group with `setsid()` (a daemon) is, once its parent ends,
+    this process' child instead of init's, and `kill_orphans` kills it, and any it
+    started, when the run ends. Children this process had before are left alone."""
+
+    def __init__(self) -> None:
+        self._previous: int | None = None
+        self._before: set[int] = set()
+        if not sys.platform.startswith("linux"):
+            return
+        import ctypes
+
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            flag = ctypes.c_int(0)
+            if libc.prctl(_PR_GET_CHILD_SUBREAPER, ctypes.byref(flag), 0, 0, 0) != 0:
+                return
+            if libc.prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+                return
+        except (OSError, AttributeError):
+            return
+        self._libc = libc
+        self._previous = flag.value
+        self._before = _children()
+
+    def kill_orphans(self) -> None:
+        if self._previous is None:
+            return
+        try:
+            for _ in range(10_000):  # each round: the orphans the last round's left
+                orphans = _children() - self._before
+                if not orphans:
+                    break
+                for pid in orphans:
+                    try:
+                        os.kill(pid, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
+                for pid in orphans:
+                    try:
+                        os.waitpid(pid, 0)
+                    except ChildProcessError:
+                        pass
+        finally:
+            self._libc.prctl(_PR_SET_CHILD_SUBREAPER, self._previous, 0, 0, 0)
+
+
+_PR_SET_CHILD_SUBREAPER, _PR_GET_CHILD_SUBREAPER = 36, 37
+
+
+def _children() -> set[int]:
+    """The pids of this process' children, from /proc."""
+    me = os.getpid()
+    found = set()
+    try:
+        names = os.listdir("/proc")
+    except OSError:
+        return found
+    for name in names:
+        if not name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{name}/stat", "rb") as stat:
+                fields = stat.read().rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if len(fields) > 1 and int(fields[1]) == me:
+            found.add(int(name))
+    return found
 
 
 def _kill_group(process: subprocess.Popen) -> None:

@@ -274,3 +274,33 @@ def test_the_files_process_group_dies_even_when_modelgen_is_killed(tmp_path):
     process.kill()
     process.wait(timeout=30)
     assert gone(child)
+
+
+def test_a_daemon_that_leaves_the_group_with_setsid_dies_too(tmp_path):
+    """A double-forked daemon in its own session, and a child started with
+    `start_new_session=True`, are out of the file's process group: modelgen, their
+    subreaper, kills them when the run ends."""
+    model = write(
+        tmp_path / "daemon.py",
+        """
+        import os, pathlib, subprocess, sys, time
+        here = pathlib.Path(__file__)
+        if os.fork() == 0:
+            os.setsid()
+            if os.fork() == 0:
+                here.with_suffix(".daemon").write_text(str(os.getpid()))
+                time.sleep(300)
+            os._exit(0)
+        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(300)"],
+                                 start_new_session=True)
+        here.with_suffix(".session").write_text(str(child.pid))
+        while not here.with_suffix(".daemon").exists():
+            time.sleep(0.05)
+        import keras
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+        """,
+    )
+    result = modelgen("import", str(model))
+    assert result.returncode == 0, result.stderr
+    assert gone(int(wait_for(tmp_path / "daemon.daemon")))
+    assert gone(int(wait_for(tmp_path / "daemon.session")))
