@@ -23,7 +23,7 @@ from .argtypes import (
     too_large,
 )
 from .catalogue import LayerEntry
-from .errors import Diagnostic, SpecError, suggest
+from .errors import MAX_REPORTED, Diagnostic, SpecError, suggest
 from .ir import (
     Argument,
     CallData,
@@ -54,6 +54,7 @@ __all__ = ["RESERVED_NAMES", "validate"]  # RESERVED_NAMES: the importer reads i
 @dataclass
 class _Collector:
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    label_suggestions: int = 0
 
     def error(
         self,
@@ -62,6 +63,16 @@ class _Collector:
         hint: str | None = None,
     ) -> None:
         self.diagnostics.append(Diagnostic(message, at.span, hint))
+
+    def label_hint(self, word: str, labels: dict[str, int], otherwise: str) -> str:
+        """'did you mean' among the spec's labels, for the first MAX_REPORTED unknown
+        names only: each costs a pass over every label, so a spec of thousands of
+        unknown sources would take quadratic time, and the ones after the first
+        MAX_REPORTED (collected in source order) are never shown."""
+        self.label_suggestions += 1
+        if self.label_suggestions > MAX_REPORTED:
+            return otherwise
+        return suggest(word, labels) or otherwise
 
 
 def validate(spec: Spec) -> ModelGraph:
@@ -500,8 +511,11 @@ def _sources(
                 errors.error(
                     f"unknown source {name.text!r}",
                     name,
-                    suggest(name.text, labels)
-                    or "a source is the label of another statement, e.g. 'a: dense 10'",
+                    errors.label_hint(
+                        name.text,
+                        labels,
+                        "a source is the label of another statement, e.g. 'a: dense 10'",
+                    ),
                 )
             else:
                 resolved.append(labels[name.text])
@@ -552,7 +566,7 @@ def _outputs(
             errors.error(
                 f"unknown output {name.text!r}",
                 name,
-                suggest(name.text, labels) or "an output is the label of a layer",
+                errors.label_hint(name.text, labels, "an output is the label of a layer"),
             )
         elif labels[name.text] in outputs:
             errors.error(f"output {name.text!r} is listed twice", name, "list each output once")

@@ -1128,3 +1128,29 @@ def test_a_call_argument_is_named_as_one(source, key, layer) -> None:
     )
     assert "did you mean" not in (diagnostic.hint or "")
     assert position(diagnostic)[1] == source.index(key) + 1
+
+
+def test_unknown_sources_cost_a_label_search_only_for_the_errors_shown(monkeypatch) -> None:
+    # Issue 11, item 14: every unknown source searched every label for a 'did you
+    # mean', so 4,000 of them took 14 s and a 50,000-statement spec half an hour.
+    # Only the first MAX_REPORTED are shown, and only they are searched.
+    import modelgen.validate as validate_module
+    from modelgen.errors import MAX_REPORTED
+
+    calls = []
+    real = validate_module.suggest
+
+    def counting(word, candidates):
+        calls.append(word)
+        return real(word, candidates)
+
+    monkeypatch.setattr(validate_module, "suggest", counting)
+    lines = ["inputs: input 4", "hidden: dense 2 <- inputs"]
+    lines += [f"x{i}: dense 1 <- hiden" for i in range(300)]
+    error = load_error("\n".join(lines) + "\noutputs hiden\n")
+    label_searches = [word for word in calls if word == "hiden"]
+    assert len(label_searches) == MAX_REPORTED
+    shown = error.diagnostics[:MAX_REPORTED]
+    assert all(d.hint == "did you mean 'hidden'?" for d in shown)
+    assert len(error.diagnostics) == 301
+    assert all(d.hint for d in error.diagnostics)
