@@ -125,7 +125,7 @@ def new(spec, expression, style, output, force, imports, check_only, diff) -> No
         sys.exit(_check_files(files, diff))
     write_files(files, force, folder=folder)
     for path in files:
-        click.echo(f"wrote {path}", err=True)
+        click.echo(f"wrote {visible(str(path))}", err=True)  # a file name may hold an escape
 
 
 def _output_folder(output: str) -> Path | None:
@@ -185,7 +185,8 @@ def _check_files(files: dict[Path, str], diff: bool) -> int:
             continue
         stale.append(path)
         existing = existing or current is not None
-        click.echo(f"would {'write' if current is None else 'regenerate'} {path}", err=True)
+        shown = visible(str(path))
+        click.echo(f"would {'write' if current is None else 'regenerate'} {shown}", err=True)
         if diff:
             import difflib
 
@@ -194,8 +195,8 @@ def _check_files(files: dict[Path, str], diff: bool) -> int:
                     difflib.unified_diff(
                         (current or "").splitlines(keepends=True),
                         code.splitlines(keepends=True),
-                        f"{path} (on disk)",
-                        f"{path} (generated)",
+                        f"{shown} (on disk)",
+                        f"{shown} (generated)",
                     )
                 ),
                 nl=False,
@@ -203,7 +204,7 @@ def _check_files(files: dict[Path, str], diff: bool) -> int:
     if stale:
         click.echo(
             f"{len(stale)} file{'s' if len(stale) > 1 else ''} out of date with the spec: "
-            f"run {_rerun_without_check(force=existing)}",
+            f"run {visible(_rerun_without_check(force=existing))}",
             err=True,
         )
         return 1
@@ -359,7 +360,7 @@ def convert(source, style, output, force, imports, weights, timeout) -> None:
         check_target(target, force)
         save_converted_weights(str(original or source), code, style, target, force, source)
         write_files({Path(output): code}, force)
-        click.echo(f"wrote {output} and {target}", err=True)
+        click.echo(f"wrote {visible(str(output))} and {visible(str(target))}", err=True)
 
 
 def _import(source: str, timeout: float = 300, save_model_as: Path | None = None):  # noqa: ANN202
@@ -599,7 +600,8 @@ def init(directory, spec, preset, style, imports, no_input) -> None:
         imports=imports,
         no_input=no_input,
     )
-    shown = folder.relative_to(Path.cwd()) if folder.is_relative_to(Path.cwd()) else folder
+    relative = folder.relative_to(Path.cwd()) if folder.is_relative_to(Path.cwd()) else folder
+    shown = visible(str(relative))  # a folder name may hold an escape
     click.echo(f"wrote {shown}: model.mg, model.py ({style}), data.py, train.py, tests", err=True)
     click.echo(f'next: cd {shown} && pip install -e ".[test]" && python -m pytest', err=True)
 

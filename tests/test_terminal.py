@@ -153,3 +153,18 @@ def test_a_written_file_name_with_an_escape_is_shown_escaped(tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stderr == f"wrote {visible(str(target))}\n"
     assert target.read_text().startswith("digraph")
+
+
+def test_the_file_names_new_writes_or_checks_are_shown_escaped(tmp_path):
+    """`new` and `new --check` name their files as plot does (click strips an ANSI
+    sequence only when stderr is no terminal, and never a bidi override)."""
+    spec = tmp_path / "\x1b[2J\u202ex.mg"
+    spec.write_text("input 4\ndense 2\n", encoding="utf-8")
+    target = tmp_path / "\x1b[2J\u202eo.py"
+    wrote = run("new", spec, "-o", target)
+    assert wrote.returncode == 0, wrote.stderr
+    assert wrote.stderr == f"wrote {visible(str(target))}\n"
+    stale = run("new", spec, "-o", tmp_path / "\x1b[2J\u202ez.py", "--check")
+    assert stale.returncode == 1
+    assert_shown_not_acted(stale.stderr)
+    assert f"would write {visible(str(tmp_path))}/\\x1b[2J\\u202ez.py\n" in stale.stderr
