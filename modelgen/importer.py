@@ -719,7 +719,8 @@ def _arguments(
             ),
         ):
             continue
-        dims = isinstance(param.type, (t.IntTuple, t.Shape, t.TargetShape))
+        kind = param.type.inner if isinstance(param.type, t.Optional) else param.type
+        dims = isinstance(kind, (t.IntTuple, t.Shape, t.TargetShape))  # pooling strides too
         text = dsl_literal(written, dims, where=f"{where} {param.name}")
         if param.required:
             required.append(text)

@@ -282,9 +282,11 @@ def test_a_one_dimensional_size_is_written_as_a_number(verify):
 
     keras.backend.clear_session()
     x = keras.Input((10, 4))
-    model = keras.Model(x, layers.MaxPooling1D(2)(layers.Conv1D(8, 3, strides=2)(x)))
+    y = layers.MaxPooling1D(2)(layers.Conv1D(8, 3, strides=2)(x))
+    # a pooling's strides may be none: (1,) was written as `strides=(1,)`
+    model = keras.Model(x, layers.AveragePooling1D(2, strides=1)(y))
     spec, rebuilt = convert(model, verify)
-    assert "conv1d 8 3 strides=2\nmaxpooling1d\n" in spec
+    assert "conv1d 8 3 strides=2\nmaxpooling1d\naveragepooling1d pool_size=2 strides=1\n" in spec
     assert_same_model(model, rebuilt, np.ones((2, 10, 4), "float32"))
 
 
