@@ -77,6 +77,10 @@ def test_the_docs_name_every_command_that_imports_tensorflow():
     claim = README.split("Three things import TensorFlow", 1)[1].split("\n- ", 1)[0]
     for command in ("`check`", "`.py` file", "`convert --weights`"):
         assert command in claim, command
+    # summary of a .py file runs it too (the summary --help says so)
+    py_commands = claim.split("of a `.py` file", 1)[0].rsplit(";", 1)[-1]
+    for command in ("`import`", "`convert`", "`summary`"):
+        assert command in py_commands, command
 
 
 def test_the_arity_paragraph_names_every_layer_that_does_not_read_one_source():
