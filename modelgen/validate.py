@@ -10,6 +10,7 @@ Every problem found becomes a positioned `Diagnostic`; they are raised together.
 from __future__ import annotations
 
 import heapq
+import keyword as python_keyword
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -228,11 +229,17 @@ def _bind(
     """
     entry = catalogue.lookup(statement.layer.text)
     if entry is None:
+        word = statement.layer.text
+        python = (
+            f"'{word}' is Python: a spec is not Python code (see docs/dsl.md); "
+            f"'modelgen import FILE.py' reads the model a Python file builds"
+            if python_keyword.iskeyword(word)  # `import keras`, `from keras import layers`
+            else None
+        )
         errors.error(
-            f"unknown layer {statement.layer.text!r}",
+            f"unknown layer {word!r}",
             statement.layer,
-            suggest(statement.layer.text, catalogue.keywords())
-            or "'modelgen layers' lists the layers",
+            python or suggest(word, catalogue.keywords()) or "'modelgen layers' lists the layers",
         )
         return None, (), None
     if not entry.is_wrapper:
@@ -497,11 +504,12 @@ def _sources(
         return ()
     if statement.sources is None:
         if index == 0:
-            errors.error(
-                f"{statement.display} has nothing to read: the first layer must be an input",
-                statement.layer,
-                "start with an input, e.g. 'input 28x28'",
-            )
+            if entry is not None:  # an unknown layer may be a misspelt input: said already
+                errors.error(
+                    f"{statement.display} has nothing to read: the first layer must be an input",
+                    statement.layer,
+                    "start with an input, e.g. 'input 28x28'",
+                )
             return None
         found: tuple[int, ...] = (index - 1,)
     else:

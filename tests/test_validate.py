@@ -1154,3 +1154,21 @@ def test_unknown_sources_cost_a_label_search_only_for_the_errors_shown(monkeypat
     assert all(d.hint == "did you mean 'hidden'?" for d in shown)
     assert len(error.diagnostics) == 301
     assert all(d.hint for d in error.diagnostics)
+
+
+def test_a_python_statement_is_called_python_and_a_misspelt_input_is_one_error() -> None:
+    # Issue 11, item 24 (other Python syntax): `import keras` at the top of a Python file
+    # piped to `modelgen new -` was "'import' has nothing to read: the first layer must be
+    # an input" and "unknown layer 'import'" with "'modelgen layers' lists the layers".
+    for line in ("import keras", "from keras import layers", "def build_model"):
+        diagnostic = single_error(f"{line}\ninput 4\n")
+        word = line.split()[0]
+        assert diagnostic.message == f"unknown layer {word!r}"
+        assert diagnostic.hint is not None and f"'{word}' is Python" in diagnostic.hint
+        assert "modelgen import FILE.py" in diagnostic.hint
+    # an unknown first layer may be a misspelt input: no 'the first layer must be an input'
+    diagnostic = single_error("inptu 28x28\ndense 2\n")
+    assert (diagnostic.message, diagnostic.hint) == (
+        "unknown layer 'inptu'",
+        "did you mean 'input'?",
+    )
