@@ -131,6 +131,7 @@ def new(spec, expression, style, output, force, imports, check_only, diff) -> No
 def _output_folder(output: str) -> Path | None:
     """The folder `-o` names, or None for a file: an existing folder, or a path ending in
     a slash, which is a folder to make (as --style all makes it) and never a file name."""
+    _not_empty(output)
     path = Path(output)
     if path.is_dir():
         return path
@@ -141,6 +142,13 @@ def _output_folder(output: str) -> Path | None:
     return path
 
 
+def _not_empty(output: str) -> None:
+    """An empty -o (`-o "$OUT"` with OUT unset) is a mistake: Path('') is the current
+    folder, which would take the files silently."""
+    if not output:
+        raise UsageError("-o: an empty path; give a file or folder name ('-' for stdout)")
+
+
 def _ends_in_slash(output: str) -> bool:
     return output.endswith(tuple(s for s in (os.sep, os.altsep) if s))
 
@@ -149,6 +157,8 @@ def _all_folder(output: str | None) -> Path:
     """--style all's folder: -o (default: the current folder)."""
     if output == "-":
         raise UsageError("--style all writes several files: give -o a folder, not '-'")
+    if output is not None:
+        _not_empty(output)
     folder = Path(output or ".")
     if os.path.lexists(folder) and not folder.is_dir():
         raise UsageError(f"{output}: is not a folder (--style all writes one file per style)")
@@ -559,6 +569,7 @@ def _emit(content: str | bytes, output: str | None, force: bool) -> None:
 def _output_file(output: str) -> Path:
     """-o for a command that writes one file: a path ending in a slash names a folder,
     never a file, so it is refused rather than written as a file of that name."""
+    _not_empty(output)
     if _ends_in_slash(output):
         raise UsageError(
             f"{output}: names a folder (it ends in '/'); this command writes one file: "

@@ -671,3 +671,25 @@ def test_a_trailing_slash_is_a_folder_for_every_command_that_writes_one_file(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.json"]
     result = run(*command, "-o", "out.dot" if command[0] == "plot" else "out", cwd=tmp_path)
     assert result.returncode == 0, result.stderr  # and the file name works
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["new", MLP],
+        ["new", MLP, "--style", "all"],
+        ["new", MLP, "--check"],
+        ["plot", MLP],
+        ["compare", MLP],
+        ["import", "tiny.json"],
+        ["convert", "tiny.json", "--to", "subclass"],
+    ],
+    ids=lambda c: "_".join(str(w) for w in c if not isinstance(w, Path)),
+)
+def test_an_empty_output_path_is_refused(tmp_path, command) -> None:
+    """-o '' (`-o "$OUT"` with OUT unset) was the current folder: `new` wrote its file
+    there. It is a usage error for every command that takes -o."""
+    (tmp_path / "tiny.json").write_text(TINY_JSON)
+    result = run(*command, "-o", "", cwd=tmp_path)
+    assert_error(result.returncode, result.stderr, "-o: an empty path")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.json"]
