@@ -58,7 +58,8 @@ MODEL_ATTRIBUTES = frozenset(
 # model and, inside it, one for each layer it calls, and refuses names outside its
 # patterns (tensorflow/python/framework/ops.py: _VALID_OP_NAME_REGEX for the model's,
 # a root scope, `[A-Za-z0-9.][A-Za-z0-9_.\\/>-]*`; _VALID_SCOPE_NAME_REGEX for a
-# layer's, `[A-Za-z0-9_.\\/>-]*`). Keras refuses '/' in any name (keras/src/ops/
+# layer's in a functional model, `[A-Za-z0-9_.\\/>-]*`, but a subclassed model calls its
+# layers in root scopes, so a layer name starts as a root scope's does). Keras refuses '/' in any name (keras/src/ops/
 # operation.py). When the model is fitted, TensorFlow's C++ checks each graph node's
 # name, `model/LAYER_1/Cast`, as segments joined by '>', each `[A-Za-z0-9.]
 # [A-Za-z0-9_./-]*` (IsValidNodeName in tensorflow/core/framework/node_def_util.cc):
@@ -96,6 +97,11 @@ def layer_name_problem(text: str) -> str | None:
     bad = next((c for c in text if c not in _LAYER_NAME_CHARACTERS), None)
     if bad is not None:
         return f"holds {_shown(bad)}, which TensorFlow refuses in a layer name"
+    if text[0] not in _AFTER_ANGLE:  # a subclass calls its layers in root name scopes
+        return (
+            f"starts with {_shown(text[0])}, which TensorFlow refuses at the start of the "
+            "name scope a subclassed model calls the layer in"
+        )
     if any(
         c == ">" and (text[i + 1 : i + 2] or "_") not in _AFTER_ANGLE for i, c in enumerate(text)
     ):
