@@ -431,7 +431,8 @@ class Report:
         if self.unknown_size is not None:
             lines.append(
                 f"sample data: every unknown size (?) is {self.unknown_size}, the smallest "
-                "for which every layer's output is non-empty"
+                "size tried (3 to 8, then steps to 4096) for which every layer's output is "
+                "non-empty"
                 if self.unknown_size > 0
                 else "sample data: no size for the unknown axes (?) that keeps the sample data "
                 "small leaves every layer's output non-empty: the models were not run or fitted"
