@@ -51,6 +51,8 @@ def save_converted_weights(
 ) -> None:
     """Build `code`, give it the weights of the model in `model_file` (a .keras file),
     save them to `target`. `source`: the file the user named, if not `model_file`."""
+    import keras
+
     from .verify import build, layers_in_order
 
     source = source or model_file
@@ -59,8 +61,13 @@ def save_converted_weights(
     original = _original(Path(model_file), source)
     converted = build(code, style)
     inputs = list(original.inputs)
-    pairs = zip(layers_in_order(original, inputs), layers_in_order(converted, inputs), strict=True)
-    for (mine, _), (theirs, _) in pairs:
+    # Layers only: an operation (`x / 127.5`, which Keras records as TrueDivide and the
+    # code writes as keras.ops.divide) holds no weights, under either class name.
+    mine_layers, their_layers = (
+        [op for op, _ in layers_in_order(model, inputs) if isinstance(op, keras.layers.Layer)]
+        for model in (original, converted)
+    )
+    for mine, theirs in zip(mine_layers, their_layers, strict=True):
         try:
             theirs.set_weights(mine.get_weights())
         except ValueError as error:  # the converted layer holds weights of other shapes

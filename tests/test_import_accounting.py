@@ -379,3 +379,29 @@ def test_a_model_name_the_dsl_cannot_hold_is_kept_in_a_comment(verify):
     spec = spec_from_config(json.loads(model.to_json()))
     assert spec.startswith('model model_3dcnn  # the Keras model\'s name: "3dcnn"\n')
     assert verify.build(generate(load(spec, "m.mg"), "functional")).name == "model_3dcnn"
+
+
+@pytest.mark.parametrize("style", ["functional", "subclass"])
+def test_convert_weights_of_a_model_with_a_divide_carries_them(verify, tmp_path, style):
+    """`x / 127.5` is Keras' TrueDivide in the original and keras.ops.divide in the
+    code: weights go layer to layer, operations hold none (this was a traceback)."""
+    import keras
+    from keras import layers
+
+    keras.backend.clear_session()
+    x = keras.Input((4,))
+    model = keras.Model(x, layers.Dense(2)(layers.Dense(3)(x) / 127.5 - 1))
+    model.save(tmp_path / "model.keras")
+    code = tmp_path / "converted.py"
+    result = subprocess.run(
+        [MODELGEN, "convert", str(tmp_path / "model.keras"), "--to", style]
+        + ["--weights", "-o", str(code)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    namespace: dict = {"__name__": "converted"}
+    exec(compile(code.read_text(), str(code), "exec"), namespace)  # noqa: S102
+    rebuilt = namespace["build_model"](weights=str(tmp_path / "converted.weights.h5"))
+    data = np.random.default_rng(0).normal(size=(2, 4)).astype("float32")
+    np.testing.assert_allclose(rebuilt(data), model(data), rtol=1e-6, atol=1e-6)
