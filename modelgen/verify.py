@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from . import catalogue
-from .errors import SpecError
+from .errors import SpecError, UsageError
 from .generate import generate_all
 from .ir import ModelGraph
 from .shapes import infer_shapes
@@ -473,7 +473,17 @@ def named_layers(graph: ModelGraph) -> set[str]:
 def check_graph(graph: ModelGraph, imports: str = "keras") -> Report:
     """Generate every style of `graph`, build each in Keras and compare it with the functional one."""
     generated = generate_all(graph, imports)
-    models = {g.style: build(g.code, g.style) for g in generated if g.code is not None}
+    models = {}
+    for g in generated:
+        if g.code is None:
+            continue
+        try:
+            models[g.style] = build(g.code, g.style)
+        except Exception as error:  # noqa: BLE001 - TensorFlow's own (out of memory, ...)
+            raise UsageError(
+                f"Keras cannot build the {g.style} model of {graph.name}: "
+                f"{type(error).__name__}: {_gist(error)}"
+            ) from None
     skipped = {g.style: g.skipped.message for g in generated if g.skipped}
     reference = models[REFERENCE_STYLE]
     randomize_weights(reference)

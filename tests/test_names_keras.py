@@ -297,3 +297,27 @@ def test_a_size_past_the_small_ones_is_found_and_none_is_not_a_false_alarm(verif
         table.splitlines()[-1]
         == "result: all 4 styles build the same model (summaries and configs)"
     )
+
+
+def test_check_says_when_keras_cannot_build_a_style_instead_of_a_traceback(verify, monkeypatch):
+    """A model too large for memory fails in TensorFlow while it builds (an OOM on the
+    weights of `repeatvector 2147483647 | flatten | dense 2`): check says which style
+    Keras could not build, as a modelgen error."""
+    import tensorflow as tf
+
+    from modelgen.errors import UsageError
+
+    built = verify.build
+
+    def build(code, style="generated"):
+        if style == "subclass":
+            raise tf.errors.ResourceExhaustedError(None, None, "OOM when allocating tensor")
+        return built(code, style)
+
+    monkeypatch.setattr(verify, "build", build)
+    with pytest.raises(UsageError) as refused:
+        verify.check_graph(load("model big\ninput 4\ndense 2"))
+    assert str(refused.value) == (
+        "Keras cannot build the subclass model of big: "
+        "ResourceExhaustedError: OOM when allocating tensor"
+    )
