@@ -10,7 +10,9 @@ Every problem found becomes a positioned `Diagnostic`; they are raised together.
 from __future__ import annotations
 
 import heapq
+import itertools
 import keyword as python_keyword
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,10 +22,13 @@ from .argtypes import (
     INT64_MAX,
     ArgumentTypeError,
     Choice,
+    IntTuple,
     Optional,
     too_large,
 )
+from .argtypes import Shape as ShapeType
 from .catalogue import LayerEntry
+from .catalogue.base import Param
 from .errors import MAX_REPORTED, Diagnostic, SpecError, suggest
 from .ir import (
     Argument,
@@ -277,6 +282,10 @@ def _wrappable(wrapper: LayerEntry) -> str:
     return ", ".join(w.lower() for w in wrapper.wraps)
 
 
+def _is_int(value: Value) -> bool:
+    return value.kind is ValueKind.INT
+
+
 def _bind_arguments(
     entry: LayerEntry,
     layer: Name,
@@ -289,9 +298,11 @@ def _bind_arguments(
     given: dict[str, Value] = {}
     slots = [p for p in entry.positional_params]
     has_activation = entry.param("activation") is not None
+    last: tuple[Param, Value] | None = None  # the positional bound last, for the hint below
     for value in positional:
         if has_activation and "activation" not in given and _is_activation_word(value):
             given["activation"] = value
+            last = None
             continue
         slot = next((p for p in slots if p.name not in given), None)
         if slot is None:
@@ -300,11 +311,19 @@ def _bind_arguments(
                 if slots
                 else f"{entry.keyword} takes no positional arguments"
             )
-            errors.error(
-                f"{message}. Received: {value.text!r}", value, "pass other arguments as key=value"
-            )
+            hint = "pass other arguments as key=value"
+            if last is not None and value.kind is ValueKind.INT:
+                # `input 28 28 1`: a shape's sizes with spaces between them
+                start = positional.index(last[1]) + 1
+                sizes = [last[1], *itertools.takewhile(_is_int, positional[start:])]
+                if value in sizes:
+                    hint = f"a shape is written without spaces: {'x'.join(v.text for v in sizes)}"
+            errors.error(f"{message}. Received: {value.text!r}", value, hint)
             continue
         given[slot.name] = value
+        sized = isinstance(slot.type, (ShapeType, IntTuple))
+        written = value.kind is ValueKind.INT or re.fullmatch(r"[\d?]+(?:x[\d?]+)+", value.text)
+        last = (slot, value) if sized and written else None
     for argument in keywords:
         key = argument.key.text
         if entry.is_operation and key in ("name", "dtype", "trainable"):

@@ -1172,3 +1172,16 @@ def test_a_python_statement_is_called_python_and_a_misspelt_input_is_one_error()
         "unknown layer 'inptu'",
         "did you mean 'input'?",
     )
+
+
+def test_a_shape_written_with_spaces_is_answered_with_the_shape() -> None:
+    # Issue 11, item 24 (a close variant of `input 28 x 28`): `input 28 28 1` was "too
+    # many positional arguments" with "pass other arguments as key=value".
+    first, second = load_error("input 28 28 1\ndense 2\n").diagnostics
+    assert first.message.startswith("too many positional arguments for Input")
+    assert first.hint == second.hint == "a shape is written without spaces: 28x28x1"
+    assert single_error("input 28x28 3\n").hint == "a shape is written without spaces: 28x28x3"
+    # an extra value that is not a size keeps the general hint
+    assert single_error("input 28x28x1\nmaxpooling2d 2 2 valid 3\n").hint == (
+        "pass other arguments as key=value"
+    )
