@@ -974,9 +974,7 @@ def test_a_refused_name_hints_at_one_that_works(source, hint) -> None:
     assert hint in (single_error(source).hint or "")
 
 
-@pytest.mark.parametrize(
-    "name", ["a", "a.b", "a-b", "a_", "a>b", ".a", "A_1", "x.>y", "...", "0"]
-)
+@pytest.mark.parametrize("name", ["a", "a.b", "a-b", "a_", "a>b", ".a", "A_1", "x.>y", "...", "0"])
 def test_layer_names_tensorflow_takes_are_accepted(name) -> None:
     graph = load(f'input 4 | dense 2 name="{name}"')
     assert graph.nodes[1].argument("name").value == name  # type: ignore[union-attr]
