@@ -19,7 +19,7 @@ import click
 from . import catalogue
 from .errors import ModelgenError, SpecError, UsageError, format_diagnostics, suggest, visible
 from .generate import generate, generate_all, load
-from .ir import ModelGraph
+from .graph import ModelGraph
 from .parser import EXPR_FILENAME, STDIN_FILENAME
 from .render import IMPORT_FLAVOURS
 from .styles import STYLES

@@ -1,4 +1,4 @@
-"""Compare: `ir.ModelGraph` -> one page showing every style of the model side by side.
+"""Compare: `graph.ModelGraph` -> one page showing every style of the model side by side.
 
 The page holds the spec, its summary (as `modelgen summary` computes it), a diagram
 (`modelgen.plot`) and the code of each style; a style that cannot express the model
@@ -31,7 +31,7 @@ from . import plot
 from .errors import format_diagnostics, visible
 from .formatting import format_code
 from .generate import Generated, generate_all
-from .ir import ModelGraph
+from .graph import ModelGraph
 from .styles import STYLES
 from .summary import Summary, summarize
 from .templating import environment

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .ir import Span
+from .lines import source_lines
 
 # Past this many, the rest are usually knock-on effects of the first ones.
 MAX_REPORTED = 20
@@ -100,8 +101,6 @@ SHOWN_BEFORE = 40
 
 
 def format_diagnostics(filename: str, source: str, diagnostics: list[Diagnostic]) -> str:
-    from .reading import source_lines  # the one rule for line ends (reading imports errors)
-
     lines = source_lines(source)
     shown = diagnostics[:MAX_REPORTED]
     blocks = [_format_one(filename, lines, d) for d in shown]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from .errors import Diagnostic, SpecError
 from .formatting import format_code
-from .ir import ModelGraph
+from .graph import ModelGraph
 from .parser import parse
 from .render import render
 from .shapes import infer_shapes

@@ -32,10 +32,9 @@ from . import argtypes as t
 from . import catalogue
 from .catalogue import NO_DEFAULT, LayerEntry, Param
 from .errors import MAX_REPORTED, ModelgenError
+from .identifiers import RESERVED_NAMES, as_identifier, snake_case
 from .ir import KerasObject, PyValue
-from .naming import as_identifier, snake_case
 from .pyrunner import DEFAULT_TIMEOUT
-from .validate import RESERVED_NAMES
 
 # Settings Keras saves with neutral values that the DSL has no words for.
 NEUTRAL_SETTINGS = {"input_axes": None, "output_axes": None}

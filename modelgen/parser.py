@@ -25,6 +25,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedTok
 
 from .cache import CacheFolder, private_folder
 from .errors import Diagnostic, SpecError
+from .identifiers import as_identifier
 from .ir import (
     CallData,
     KeywordArgument,
@@ -38,8 +39,7 @@ from .ir import (
     Value,
     ValueKind,
 )
-from .naming import as_identifier
-from .reading import source_lines, spec_text  # noqa: F401 - source_lines: kept importable here
+from .lines import spec_text
 
 EXPR_FILENAME = "<expr>"
 STDIN_FILENAME = "<stdin>"
@@ -149,7 +149,7 @@ def default_model_name(filename: str) -> str:
 def parse(source: str, filename: str = EXPR_FILENAME) -> Spec:
     """Parse spec text into the syntax IR, or raise `SpecError` with every syntax error.
 
-    The text is read as `reading.spec_text` says (a leading BOM dropped, '\\r\\n', '\\r'
+    The text is read as `lines.spec_text` says (a leading BOM dropped, '\\r\\n', '\\r'
     and '\\n' end a line); the `Spec` and every error hold it so.
     """
     text = spec_text(source)

@@ -1,4 +1,4 @@
-"""Plot: `ir.ModelGraph` -> a diagram of its layers, as Graphviz dot, SVG or PNG.
+"""Plot: `graph.ModelGraph` -> a diagram of its layers, as Graphviz dot, SVG or PNG.
 
 Every layer is a box with its Keras class, its name, its output shape and its
 parameter count, all as `modelgen summary` reports them, and on request its
@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import UsageError, visible
-from .ir import Argument, LayerNode, ModelGraph
+from .graph import Argument, LayerNode, ModelGraph
 from .summary import keras_names, shape_text, summarize
 
 if TYPE_CHECKING:

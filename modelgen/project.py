@@ -31,7 +31,7 @@ from jinja2.ext import Extension
 
 from .errors import ModelgenError, SpecError, UsageError, suggest, visible
 from .generate import generate, load
-from .ir import LayerNode, ModelGraph
+from .graph import LayerNode, ModelGraph
 from .reading import read_spec_file
 from .styles import STYLES
 from .summary import keras_names

@@ -13,7 +13,7 @@ Every entry point that reads a spec (`modelgen new FILE`, `-`, `-e TEXT`,
 * the text is returned as it is (a leading BOM and the line ends kept, so `init`
   copies a spec byte for byte); `spec_text` is how the grammar reads it: a leading
   BOM dropped, and every line end, '\\r\\n', '\\r' or '\\n', made '\\n'.
-  `source_lines` splits by the same rule, for every message that shows a line.
+  `lines.source_lines` splits by the same rule, for every message that shows a line.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typing import BinaryIO
 
 from .errors import Diagnostic, SpecError, UsageError
 from .ir import Span
+from .lines import spec_text
 
 # A large spec is tens of kilobytes (the 10,000-layer chain of tests/test_scale.py is
 # 130 kB); past this, a file is a mistake or an attack. Parsing a full megabyte of
@@ -31,22 +32,6 @@ from .ir import Span
 MAX_SPEC_BYTES = 1024 * 1024
 # Files the importer reads (modelgen.importer.read_config chooses by these too).
 MODEL_SUFFIXES = (".keras", ".json", ".py")
-
-_BOM = "\ufeff"
-
-
-def spec_text(source: str) -> str:
-    """`source` as the grammar reads it: without a leading BOM, every line end a '\\n'."""
-    if source.startswith(_BOM):
-        source = source[1:]
-    if "\r" in source:  # Python's rule for source code: '\r\n', '\r' and '\n' end a line
-        source = source.replace("\r\n", "\n").replace("\r", "\n")
-    return source
-
-
-def source_lines(source: str) -> list[str]:
-    """The lines of `source` as the grammar numbers them (see `spec_text`)."""
-    return spec_text(source).split("\n")
 
 
 def is_model_file(path: str | Path) -> bool:

@@ -1,4 +1,4 @@
-"""Stage 3, render: `ir.ModelGraph` + a style -> Python source (not yet formatted).
+"""Stage 3, render: `graph.ModelGraph` + a style -> Python source (not yet formatted).
 
 Python prepares everything a template shows: names, literal reprs, constructor
 calls, call arguments and the imports the body uses. The Jinja templates in
@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .catalogue import LayerEntry
-from .ir import Argument, KerasObject, LayerNode, ModelGraph, PyValue
+from .graph import Argument, LayerNode, ModelGraph
+from .ir import KerasObject, PyValue
 from .naming import Names, assign_names
 from .templating import environment
 

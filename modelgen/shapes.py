@@ -1,4 +1,4 @@
-"""Stage 2b, infer shapes: `ir.ModelGraph` -> the same graph with `facts` filled in.
+"""Stage 2b, infer shapes: `graph.ModelGraph` -> the same graph with `facts` filled in.
 
 Walks the nodes in order (sources first) and applies each catalogue entry's shape
 rule and parameter rule, as Keras would when building the functional model. What
@@ -12,10 +12,11 @@ from __future__ import annotations
 import dataclasses
 import math
 
-from .argtypes import DTYPE_ITEMSIZE
 from .catalogue import Call, LayerEntry, ShapeError
+from .catalogue.rules import as_declared
 from .errors import Diagnostic, SpecError
-from .ir import Argument, LayerNode, ModelGraph, NodeFacts, Shape, Span, Weight
+from .graph import Argument, LayerNode, ModelGraph, NodeFacts
+from .ir import Shape, Span, Weight
 
 
 def make_call(
@@ -77,20 +78,6 @@ def _check_size(shape: Shape, weights: list[Weight]) -> None:
         )
 
 
-def as_declared(call: Call, weights: list[Weight]) -> list[Weight]:
-    """Apply the layer's own `trainable=` and `dtype=` to the weights its rule gives."""
-    itemsize = DTYPE_ITEMSIZE.get(str(call.args.get("dtype")))
-    frozen = call.args.get("trainable") is False
-    return [
-        dataclasses.replace(
-            w,
-            itemsize=itemsize if itemsize and w.itemsize == 4 else w.itemsize,
-            trainable=w.trainable and not frozen,
-        )
-        for w in weights
-    ]
-
-
 def _diagnostic(node: LayerNode, error: ShapeError, sources: list[LayerNode]) -> Diagnostic:
     span: Span = node.statement.layer.span
     arguments = node.arguments + (node.wrapped.arguments if node.wrapped else ())
@@ -111,7 +98,3 @@ def _where_inputs_come_from(sources: list[LayerNode]) -> str:
     if len(made) == 1:
         return f"its input is the output of {made[0]}: change that layer, or this one"
     return f"its inputs are the outputs of {', '.join(made)}: change those layers, or this one"
-
-
-def total_weights(graph: ModelGraph) -> list[Weight]:
-    return [w for f in graph.facts for w in f.weights]

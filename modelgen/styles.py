@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import Diagnostic
-from .ir import ModelGraph, Span
+from .graph import ModelGraph
+from .ir import Span
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .errors import Diagnostic, SpecError
-from .ir import LayerNode, ModelGraph
-from .naming import snake_case
+from .graph import LayerNode, ModelGraph
+from .identifiers import snake_case
 
 
 def _class_name(node: LayerNode) -> str:

@@ -1,4 +1,4 @@
-"""Stage 2, validate: `ir.Spec` -> `ir.ModelGraph`.
+"""Stage 2, validate: `ir.Spec` -> `graph.ModelGraph`.
 
 Resolves every layer keyword against the catalogue, binds positional and keyword
 arguments to Keras parameter names and checks their types, resolves sources
@@ -30,13 +30,17 @@ from .argtypes import Shape as ShapeType
 from .catalogue import LayerEntry
 from .catalogue.base import Param
 from .errors import MAX_REPORTED, Diagnostic, SpecError, suggest
+from .graph import Argument, LayerNode, ModelGraph, WrappedLayer
+from .identifiers import (
+    ascii_name,
+    identifier_problem,
+    layer_name_problem,
+    model_name_problem,
+)
 from .ir import (
-    Argument,
     CallData,
     KeywordArgument,
-    LayerNode,
     LayerStatement,
-    ModelGraph,
     ModelStatement,
     Name,
     OutputsStatement,
@@ -44,17 +48,7 @@ from .ir import (
     Spec,
     Value,
     ValueKind,
-    WrappedLayer,
 )
-from .naming import (
-    RESERVED_NAMES,
-    ascii_name,
-    identifier_problem,
-    layer_name_problem,
-    model_name_problem,
-)
-
-__all__ = ["RESERVED_NAMES", "validate"]  # RESERVED_NAMES: the importer reads it here
 
 
 @dataclass

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from . import catalogue
 from .errors import SpecError, UsageError
 from .generate import generate_all
-from .ir import ModelGraph
+from .graph import ModelGraph
 from .shapes import infer_shapes
 
 

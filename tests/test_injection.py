@@ -30,8 +30,9 @@ from modelgen import catalogue
 from modelgen.argtypes import OBJECT_TYPES
 from modelgen.errors import SpecError
 from modelgen.generate import generate, generate_all, load
-from modelgen.ir import LayerStatement, ModelGraph, ValueKind
-from modelgen.naming import layer_name_problem
+from modelgen.graph import ModelGraph
+from modelgen.identifiers import layer_name_problem
+from modelgen.ir import LayerStatement, ValueKind
 from modelgen.render import IMPORT_FLAVOURS
 from modelgen.styles import STYLES
 

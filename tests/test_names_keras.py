@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from modelgen.argtypes import SEED_MAX
 from modelgen.errors import SpecError
 from modelgen.generate import generate, load
-from modelgen.naming import MODEL_ATTRIBUTES, layer_name_problem, model_name_problem
+from modelgen.identifiers import MODEL_ATTRIBUTES, layer_name_problem, model_name_problem
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -17,7 +17,7 @@ import pytest
 from modelgen import plot
 from modelgen.errors import visible
 from modelgen.generate import load
-from modelgen.ir import Argument
+from modelgen.graph import Argument
 
 from .goldens import EXAMPLES
 from .test_cli import assert_user_error, run

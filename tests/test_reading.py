@@ -17,12 +17,12 @@ import pytest
 
 from modelgen.errors import SpecError, UsageError
 from modelgen.generate import generate, load
+from modelgen.lines import source_lines
 from modelgen.parser import MAX_STATEMENTS
 from modelgen.reading import (
     MAX_SPEC_BYTES,
     read_spec_file,
     read_spec_stream,
-    source_lines,
     spec_from_argument,
 )
 

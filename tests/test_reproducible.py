@@ -18,7 +18,8 @@ import pytest
 
 from modelgen.generate import generate_all, load
 from modelgen.ir import KeywordArgument, LayerStatement, Span, Value, ValueKind
-from modelgen.parser import parse, source_lines
+from modelgen.lines import source_lines
+from modelgen.parser import parse
 from modelgen.render import IMPORT_FLAVOURS
 
 from .catalogue_cases import ACCEPTED

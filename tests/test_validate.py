@@ -17,10 +17,12 @@ from modelgen import catalogue
 from modelgen.argtypes import OBJECT_TYPES, ArgType
 from modelgen.errors import Diagnostic
 from modelgen.generate import load
-from modelgen.ir import KerasObject, LayerStatement, ModelGraph, Span, ValueKind
+from modelgen.graph import ModelGraph
+from modelgen.identifiers import RESERVED_NAMES
+from modelgen.ir import KerasObject, LayerStatement, Span, ValueKind
 from modelgen.parser import default_model_name, parse
 from modelgen.styles import STYLES
-from modelgen.validate import RESERVED_NAMES, validate
+from modelgen.validate import validate
 
 from .diagnostics import load_error, only, position
 

@@ -9,8 +9,8 @@ from .. import argtypes as t
 from ..argtypes import ArgType
 from ..ir import PyValue, Shape, Value, ValueKind, Weight
 from .base import MASK, Call, LayerEntry, ShapeError, keyword, layer, positional, same_shape
-from .normalization import as_axes, itemsize
-from .rules import show
+from .normalization import as_axes
+from .rules import itemsize, show
 
 
 @dataclass(frozen=True)

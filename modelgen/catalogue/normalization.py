@@ -9,7 +9,7 @@ from .. import argtypes as t
 from ..argtypes import ArgType
 from ..ir import PyValue, Shape, Value, ValueKind, Weight
 from .base import MASK, TRAINING, Call, LayerEntry, ShapeError, keyword, layer, positional, required
-from .rules import show
+from .rules import itemsize, show
 
 
 @dataclass(frozen=True)
@@ -63,11 +63,6 @@ SCALE_AND_CENTER = (
     *BETA_AND_GAMMA_INITIALIZERS,
     *BETA_AND_GAMMA_REGULARIZERS_AND_CONSTRAINTS,
 )
-
-
-def itemsize(call: Call) -> int:
-    """Bytes per number of the layer's own variables (Keras builds these in integer dtypes too)."""
-    return t.DTYPE_ITEMSIZE.get(str(call.args.get("dtype")), 4)
 
 
 def axis_index(call: Call, axis: int) -> int:

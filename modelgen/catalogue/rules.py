@@ -7,9 +7,11 @@ was expected and what was received.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 
+from ..argtypes import DTYPE_ITEMSIZE
 from ..ir import PyValue, Shape, Weight
 from .base import Call, ShapeError
 
@@ -170,3 +172,22 @@ def product(dimensions: Sequence[int | None]) -> int | None:
     if any(d is None for d in dimensions):
         return None
     return math.prod(dimensions)  # type: ignore[arg-type]
+
+
+def itemsize(call: Call) -> int:
+    """Bytes per number of the layer's own variables (Keras builds these in integer dtypes too)."""
+    return DTYPE_ITEMSIZE.get(str(call.args.get("dtype")), 4)
+
+
+def as_declared(call: Call, weights: list[Weight]) -> list[Weight]:
+    """Apply the layer's own `trainable=` and `dtype=` to the weights its rule gives."""
+    size = DTYPE_ITEMSIZE.get(str(call.args.get("dtype")))
+    frozen = call.args.get("trainable") is False
+    return [
+        dataclasses.replace(
+            w,
+            itemsize=size if size and w.itemsize == 4 else w.itemsize,
+            trainable=w.trainable and not frozen,
+        )
+        for w in weights
+    ]

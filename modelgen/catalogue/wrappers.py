@@ -19,7 +19,7 @@ import dataclasses
 from .. import argtypes as t
 from ..ir import Shape, Weight
 from .base import MASK, TRAINING, Call, LayerEntry, ShapeError, keyword, layer
-from .rules import expect_min_rank, show
+from .rules import as_declared, expect_min_rank, show
 
 # The wrapped layer takes these; see the module docstring.
 PASSED_ON = ("dtype", "trainable")
@@ -41,8 +41,6 @@ def wrapped(call: Call, *inputs: Shape) -> Call:
 
 def wrapped_weights(inner: Call) -> list[Weight]:
     """The wrapped layer's weights, with its own dtype= and trainable= applied."""
-    from ..shapes import as_declared  # shapes imports the catalogue: import it when used
-
     return as_declared(inner, inner.entry.param_rule(inner))
 
 
