@@ -16,7 +16,7 @@ from .graph import ModelGraph
 from .parser import parse
 from .render import render
 from .shapes import infer_shapes
-from .styles import STYLES
+from .styles import STYLES, Style
 from .summary import check_unique_names
 from .validate import validate
 
@@ -28,6 +28,14 @@ def load(source: str, filename: str = "<expr>") -> ModelGraph:
     return graph
 
 
+def check_expressible(graph: ModelGraph, style: Style) -> None:
+    """Raise `SpecError` with the style's refusal, at the statement to blame, when
+    `style` cannot express `graph`."""
+    refusal = style.refusal(graph)
+    if refusal is not None:
+        raise SpecError(graph.spec.filename, graph.spec.source, [refusal])
+
+
 def generate(
     graph: ModelGraph, style: str, imports: str = "keras", loads_weights: bool = False
 ) -> str:
@@ -36,9 +44,7 @@ def generate(
     `loads_weights`: `build_model(weights=None)` loads a `.weights.h5` file when given one.
     """
     chosen = STYLES[style]
-    refusal = chosen.refusal(graph)
-    if refusal is not None:
-        raise SpecError(graph.spec.filename, graph.spec.source, [refusal])
+    check_expressible(graph, chosen)
     return format_code(render(graph, chosen.template, chosen.title, imports, loads_weights))
 
 

@@ -35,6 +35,10 @@ class Style:
         """`<model>_<suffix>.py` is the file name `--style all` writes."""
         return self.name.replace("-", "_")
 
+    def file_name(self, model_name: str) -> str:
+        """The file this style's code of `model_name` is written to: `mnist_mlp_functional.py`."""
+        return f"{model_name}_{self.file_suffix}.py"
+
     def why_not(self, graph: ModelGraph) -> Problem | None:
         """Why this style cannot express `graph`, and where; None when it can."""
         if self.chain_only:
