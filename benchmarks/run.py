@@ -6,7 +6,7 @@ is a median of repeated runs, and every comparison is a ratio of two things meas
 side by side in this run (alternating, after a warm-up), because our machines are
 shared and noisy. It measures:
 
-* cold CLI: `modelgen new examples/mnist_mlp.mg --style functional` in a fresh
+* cold CLI: `modelgen new examples/mnist_mlp/mnist_mlp.mg --style functional` in a fresh
   process, against `python -c pass` (the floor), `python -c "import black"` and
   `python -c "import keras"`; both as a repeat run (black's output for the spec is
   in modelgen's cache) and for a spec never generated before (black is imported and
@@ -61,7 +61,8 @@ from modelgen.summary import check_unique_names  # noqa: E402
 from modelgen.validate import validate  # noqa: E402
 from tests.large_specs import chain, residual_dag  # noqa: E402
 
-MLP = ROOT / "examples" / "mnist_mlp.mg"
+EXAMPLES = ROOT / "examples"  # one folder per case: examples/<case>/<case>.mg
+MLP = EXAMPLES / "mnist_mlp" / "mnist_mlp.mg"
 SIZES = (10, 100, 1000, 10000)
 
 
@@ -196,7 +197,7 @@ def breakdown(text: str, repeat: int) -> dict:
 
 
 def throughput(repeat: int) -> dict:
-    texts = [(p.read_text(encoding="utf-8"), p.name) for p in sorted(MLP.parent.glob("*.mg"))]
+    texts = [(p.read_text(encoding="utf-8"), p.name) for p in sorted(EXAMPLES.glob("*/*.mg"))]
 
     def every_example() -> None:
         for text, name in texts:

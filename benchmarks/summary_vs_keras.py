@@ -82,7 +82,7 @@ def main() -> None:
         work = Path(folder)
         (work / "residual_200.mg").write_text(residual_dag(200))
         cases = {
-            "mnist_mlp (5 layers)": ROOT / "examples" / "mnist_mlp.mg",
+            "mnist_mlp (5 layers)": ROOT / "examples" / "mnist_mlp" / "mnist_mlp.mg",
             "residual (200 layers)": work / "residual_200.mg",
         }
         print(f"{'spec':24} {'modelgen summary':>17} {'Keras summary()':>16} {'ratio':>8}")

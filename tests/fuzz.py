@@ -53,7 +53,7 @@ def seed_specs() -> list[str]:
     """Valid specs to mutate: every example and every accepted catalogue case."""
     from .catalogue_cases import ACCEPTED
 
-    examples = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "examples").glob("*.mg"))]
+    examples = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "examples").glob("*/*.mg"))]
     return examples + [spec for _, spec in ACCEPTED]
 
 

@@ -1,6 +1,11 @@
 """The golden files: every example spec and the code each style generates for it.
 
-`python -m tests.regen` rewrites them; the tests compare against them.
+One folder per case: `examples/<case>/<case>.mg` is the spec and, beside it, one
+golden file per style that can express the model, named as `--style all` names it
+(`<model>_<style>.py`, e.g. examples/mnist_mlp/mnist_mlp_sequential_list.py). A
+style that refuses the model has no file there. A new case is a new folder holding
+its spec; `python -m tests.regen` writes its goldens, and the tests compare
+against them (test_examples.py also needs the case's known parameter count).
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ EXAMPLES = ROOT / "examples"
 
 
 def example_specs() -> list[Path]:
-    return sorted(EXAMPLES.glob("*.mg"))
+    """Every case's spec, examples/<case>/<case>.mg, in case order."""
+    return sorted(EXAMPLES.glob("*/*.mg"))
 
 
 def golden_path(spec: Path, style: str) -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from .bad_specs import write_snapshots
 from .goldens import (
     DSL_DOC,
+    ROOT,
     TUTORIAL,
     example_specs,
     expected_dsl_doc,
@@ -25,7 +26,7 @@ def main() -> None:
                 continue
             if not path.exists() or path.read_text(encoding="utf-8") != code:
                 path.write_text(code, encoding="utf-8")
-                print(f"updated {path.relative_to(spec.parent.parent)}")
+                print(f"updated {path.relative_to(ROOT)}")
     doc = expected_dsl_doc()
     if DSL_DOC.read_text(encoding="utf-8") != doc:
         DSL_DOC.write_text(doc, encoding="utf-8")

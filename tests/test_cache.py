@@ -46,7 +46,7 @@ def test_no_cache_when_asked(tmp_path, monkeypatch):
 
 def test_cached_and_uncached_runs_write_the_same_code(tmp_path):
     """A cold run fills the cache, a second reads it, a third has none: one output."""
-    spec = EXAMPLES / "two_towers.mg"
+    spec = EXAMPLES / "two_towers" / "two_towers.mg"
     code = "import sys; from modelgen.cli import main; main()"
     outputs = []
     for extra in ({}, {}, {"MODELGEN_NO_CACHE": "1"}):
@@ -58,7 +58,10 @@ def test_cached_and_uncached_runs_write_the_same_code(tmp_path):
         )  # fmt: skip
         outputs.append(result.stdout)
     assert (
-        outputs[0] == outputs[1] == outputs[2] == (EXAMPLES / "two_towers_subclass.py").read_text()
+        outputs[0]
+        == outputs[1]
+        == outputs[2]
+        == (EXAMPLES / "two_towers" / "two_towers_subclass.py").read_text()
     )
     cached = {p.parent.name for p in (tmp_path / "modelgen").rglob("*") if p.is_file()}
     assert cached == {"modelgen", "jinja" + __import__("jinja2").__version__, "black"}
@@ -86,7 +89,7 @@ def cache_home(tmp_path, monkeypatch):
 
 
 def test_a_repeat_run_is_formatted_without_importing_black(tmp_path):
-    spec = EXAMPLES / "mnist_mlp.mg"
+    spec = EXAMPLES / "mnist_mlp" / "mnist_mlp.mg"
     env = {k: v for k, v in os.environ.items() if k != "MODELGEN_NO_CACHE"}
     env["XDG_CACHE_HOME"] = str(tmp_path)
     runs = [
@@ -100,7 +103,11 @@ def test_a_repeat_run_is_formatted_without_importing_black(tmp_path):
         for _ in range(2)
     ]
     assert [r.stderr.splitlines()[-1] for r in runs] == ["black imported", "no black"]
-    assert runs[0].stdout == runs[1].stdout == (EXAMPLES / "mnist_mlp_functional.py").read_text()
+    assert (
+        runs[0].stdout
+        == runs[1].stdout
+        == (EXAMPLES / "mnist_mlp" / "mnist_mlp_functional.py").read_text()
+    )
 
 
 def test_the_cache_gives_what_black_gives(cache_home):

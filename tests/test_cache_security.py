@@ -35,8 +35,8 @@ from modelgen import cache, formatting, parser, templating
 
 from .goldens import EXAMPLES
 
-SPEC = EXAMPLES / "mnist_mlp.mg"
-GOLDEN = EXAMPLES / "mnist_mlp_functional.py"
+SPEC = EXAMPLES / "mnist_mlp" / "mnist_mlp.mg"
+GOLDEN = EXAMPLES / "mnist_mlp" / "mnist_mlp_functional.py"
 JINJA = f"jinja{jinja2.__version__}"
 OTHER_UID = 54321  # "another user"
 

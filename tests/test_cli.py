@@ -12,8 +12,8 @@ import pytest
 from .goldens import EXAMPLES
 
 MODELGEN = shutil.which("modelgen")
-MLP = EXAMPLES / "mnist_mlp.mg"
-TOWERS = EXAMPLES / "two_towers.mg"
+MLP = EXAMPLES / "mnist_mlp" / "mnist_mlp.mg"
+TOWERS = EXAMPLES / "two_towers" / "two_towers.mg"
 ONE_LINE = "input 28x28 | flatten | dense 128 relu | dropout 0.2 | dense 10 softmax"
 
 
@@ -41,7 +41,7 @@ def assert_user_error(result: subprocess.CompletedProcess, location: str, messag
 def test_new_prints_one_style_to_stdout():
     result = run("new", MLP, "--style", "functional")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == (EXAMPLES / "mnist_mlp_functional.py").read_text()
+    assert result.stdout == (EXAMPLES / "mnist_mlp" / "mnist_mlp_functional.py").read_text()
 
 
 def test_new_reads_stdin_and_expressions():
@@ -56,7 +56,7 @@ def test_new_reads_stdin_and_expressions():
 def test_new_writes_a_file_and_never_overwrites_without_force(tmp_path):
     target = tmp_path / "model.py"
     assert run("new", MLP, "-o", target).returncode == 0
-    assert target.read_text() == (EXAMPLES / "mnist_mlp_functional.py").read_text()
+    assert target.read_text() == (EXAMPLES / "mnist_mlp" / "mnist_mlp_functional.py").read_text()
     target.write_text("# mine\n")
     refused = run("new", MLP, "-o", target)
     assert refused.returncode == 2 and "already exists" in refused.stderr
@@ -70,7 +70,7 @@ def test_new_writes_a_file_and_never_overwrites_without_force(tmp_path):
 def test_new_into_a_folder_names_the_file(tmp_path):
     assert run("new", MLP, "--style", "subclass", "-o", tmp_path).returncode == 0
     assert (tmp_path / "mnist_mlp_subclass.py").read_text() == (
-        EXAMPLES / "mnist_mlp_subclass.py"
+        EXAMPLES / "mnist_mlp" / "mnist_mlp_subclass.py"
     ).read_text()
 
 
@@ -82,7 +82,7 @@ def test_style_all_writes_every_style(tmp_path):
         f"mnist_mlp_{s}.py" for s in ("functional", "sequential", "sequential_list", "subclass")
     ]
     for name in names:
-        assert (tmp_path / name).read_text() == (EXAMPLES / name).read_text()
+        assert (tmp_path / name).read_text() == (MLP.parent / name).read_text()
 
 
 def test_style_all_skips_what_cannot_be_expressed_and_says_why(tmp_path):

@@ -23,9 +23,9 @@ from .goldens import EXAMPLES
 from .test_cli import assert_user_error, run
 from .test_plot import TOWERS_BOXES, assert_says_how_to_install_dot, named, run_without_dot
 
-MLP = EXAMPLES / "mnist_mlp.mg"
+MLP = EXAMPLES / "mnist_mlp" / "mnist_mlp.mg"
 RESNET = Path(__file__).parent / "specs" / "resnet18.mg"  # 69 layers
-TOWERS = EXAMPLES / "two_towers.mg"
+TOWERS = EXAMPLES / "two_towers" / "two_towers.mg"
 ALL_STYLES = ["sequential", "sequential-list", "functional", "subclass"]
 
 
@@ -34,7 +34,7 @@ def example(spec):
 
 
 def golden(name: str, style: str) -> str:
-    return (EXAMPLES / f"{name}_{style.replace('-', '_')}.py").read_text(encoding="utf-8")
+    return (EXAMPLES / name / f"{name}_{style.replace('-', '_')}.py").read_text(encoding="utf-8")
 
 
 def python_blocks(markdown: str) -> list[str]:

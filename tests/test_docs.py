@@ -9,7 +9,7 @@ import pytest
 from modelgen import catalogue
 from modelgen.generate import load
 
-from .goldens import EXAMPLES, ROOT
+from .goldens import EXAMPLES, ROOT, example_specs
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DSL = (ROOT / "docs" / "dsl.md").read_text(encoding="utf-8")
@@ -21,7 +21,7 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_second():
     install_and_run, test = blocks[0], blocks[1]
     assert (
         install_and_run.startswith("pip install")
-        and "modelgen new examples/mnist_mlp.mg" in install_and_run
+        and "modelgen new examples/mnist_mlp/mnist_mlp.mg" in install_and_run
     )
     ci = (ROOT / ".ci" / "run").read_text().strip().splitlines()[-1]
     assert ci == test
@@ -29,13 +29,13 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_second():
 
 def test_readme_shows_the_golden_files():
     for style in ("sequential", "sequential_list", "functional", "subclass"):
-        code = (EXAMPLES / f"mnist_mlp_{style}.py").read_text()
+        code = (EXAMPLES / "mnist_mlp" / f"mnist_mlp_{style}.py").read_text()
         assert f"```python\n{code}```" in README, style
 
 
 def test_readme_examples_table_lists_every_example():
-    for spec in EXAMPLES.glob("*.mg"):
-        assert f"`examples/{spec.name}`" in README
+    for spec in example_specs():
+        assert f"`examples/{spec.parent.name}/{spec.name}`" in README
 
 
 def test_dsl_reference_lists_every_layer_with_its_positional_parameters():
@@ -48,12 +48,12 @@ def test_dsl_reference_lists_every_layer_with_its_positional_parameters():
 
 
 def test_readme_check_output_is_what_check_prints(verify):
-    graph = load((EXAMPLES / "mnist_mlp.mg").read_text(), "mnist_mlp.mg")
+    graph = load((EXAMPLES / "mnist_mlp" / "mnist_mlp.mg").read_text(), "mnist_mlp.mg")
     table = (
         verify.check_graph(graph).table().splitlines()[1:]
     )  # the first line names the Keras version
     shown = (
-        README.split("$ modelgen check examples/mnist_mlp.mg\n", 1)[1]
+        README.split("$ modelgen check examples/mnist_mlp/mnist_mlp.mg\n", 1)[1]
         .split("```", 1)[0]
         .splitlines()[1:]
     )
@@ -61,7 +61,7 @@ def test_readme_check_output_is_what_check_prints(verify):
 
 
 def test_readme_shows_what_convert_prints():
-    golden = (EXAMPLES / "mnist_mlp_subclass.py").read_text()
+    golden = (EXAMPLES / "mnist_mlp" / "mnist_mlp_subclass.py").read_text()
     converted = golden.replace("from mnist_mlp.mg.", "from mnist_mlp_sequential.py.")
     assert f"```python\n{converted}```" in README
 
@@ -145,9 +145,11 @@ def test_readme_examples_table_gives_each_example_s_parameter_count():
     from modelgen.shapes import infer_shapes
     from modelgen.summary import summarize
 
-    for spec in EXAMPLES.glob("*.mg"):
+    for spec in example_specs():
         row = next(
-            line for line in README.splitlines() if line.startswith(f"| `examples/{spec.name}`")
+            line
+            for line in README.splitlines()
+            if line.startswith(f"| `examples/{spec.parent.name}/{spec.name}`")
         )
         total = summarize(infer_shapes(load(spec.read_text(), spec.name))).as_dict()
         assert row.rstrip(" |").endswith(f"{total['total_params']:,}"), (spec.name, row)
@@ -158,7 +160,7 @@ def test_the_wide_and_deep_example_flattens_before_its_dense_layers():
     # an output of (None, 28, 1), one per row, not one per image.
     from modelgen.shapes import infer_shapes
 
-    graph = infer_shapes(load((EXAMPLES / "skip_mlp.mg").read_text(), "skip_mlp.mg"))
+    graph = infer_shapes(load((EXAMPLES / "skip_mlp" / "skip_mlp.mg").read_text(), "skip_mlp.mg"))
     tutorial = (ROOT / "docs" / "tutorial.md").read_text(encoding="utf-8")
     assert "wide and deep" in tutorial
     for node, facts in zip(graph.nodes, graph.facts, strict=True):

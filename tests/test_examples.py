@@ -44,7 +44,7 @@ def test_golden(spec, path):
 
 
 def test_generated_code_is_lint_clean():
-    files = sorted(str(p) for p in EXAMPLES.glob("*.py"))
+    files = sorted(str(p) for p in EXAMPLES.glob("*/*.py"))
     result = subprocess.run(
         [sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache",
          "--select", "E,F,W,I,B,UP", "--line-length", "88", *files],
@@ -90,7 +90,7 @@ def test_every_style_builds_the_same_model(spec, verify):
 
 
 def test_tensorflow_import_flavour_builds_the_same_model(verify):
-    graph = load((EXAMPLES / "two_towers.mg").read_text(), "two_towers.mg")
+    graph = load((EXAMPLES / "two_towers" / "two_towers.mg").read_text(), "two_towers.mg")
     code = generate(graph, "subclass", imports="tensorflow")
     assert "from tensorflow import keras\nfrom tensorflow.keras import layers\n" in code
     report = verify.check_graph(graph, imports="tensorflow")
@@ -98,7 +98,7 @@ def test_tensorflow_import_flavour_builds_the_same_model(verify):
 
 
 def test_a_wrong_activation_is_caught_although_summaries_agree(verify):
-    graph = load((EXAMPLES / "mnist_mlp.mg").read_text(), "mnist_mlp.mg")
+    graph = load((EXAMPLES / "mnist_mlp" / "mnist_mlp.mg").read_text(), "mnist_mlp.mg")
     code = generate(graph, "functional")
     reference = verify.build(code, "functional")
     verify.randomize_weights(reference)
@@ -110,7 +110,7 @@ def test_a_wrong_activation_is_caught_although_summaries_agree(verify):
 
 
 def test_a_different_layer_size_is_caught(verify):
-    graph = load((EXAMPLES / "mnist_mlp.mg").read_text(), "mnist_mlp.mg")
+    graph = load((EXAMPLES / "mnist_mlp" / "mnist_mlp.mg").read_text(), "mnist_mlp.mg")
     code = generate(graph, "functional")
     reference = verify.build(code, "functional")
     other = verify.build(code.replace("Dense(100,", "Dense(99,"), "other")
@@ -119,7 +119,7 @@ def test_a_different_layer_size_is_caught(verify):
 
 
 def test_a_labelled_name_must_survive(verify):
-    graph = load((EXAMPLES / "two_towers.mg").read_text(), "two_towers.mg")
+    graph = load((EXAMPLES / "two_towers" / "two_towers.mg").read_text(), "two_towers.mg")
     code = generate(graph, "functional")
     reference = verify.build(code, "functional")
     renamed = verify.build(code.replace('name="hidden2"', 'name="hidden_two"'), "renamed")
@@ -131,7 +131,7 @@ def test_subclass_survives_keras_save_and_load(name, verify, tmp_path):
     import keras
     import numpy as np
 
-    graph = load((EXAMPLES / f"{name}.mg").read_text(), f"{name}.mg")
+    graph = load((EXAMPLES / name / f"{name}.mg").read_text(), f"{name}.mg")
     model = verify.build(generate(graph, "subclass"), "subclass")
     reference = verify.build(generate(graph, "functional"), "functional")
     verify.randomize_weights(model)
@@ -149,7 +149,7 @@ def test_subclass_survives_keras_save_and_load(name, verify, tmp_path):
 
 def test_running_a_generated_file_prints_its_summary():
     result = subprocess.run(
-        [sys.executable, str(EXAMPLES / "mnist_mlp_subclass.py")],
+        [sys.executable, str(EXAMPLES / "mnist_mlp" / "mnist_mlp_subclass.py")],
         capture_output=True, text=True, timeout=300,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -158,7 +158,7 @@ def test_running_a_generated_file_prints_its_summary():
 
 
 def test_styles_that_cannot_express_a_graph_say_why():
-    graph = load((EXAMPLES / "two_towers.mg").read_text(), "two_towers.mg")
+    graph = load((EXAMPLES / "two_towers" / "two_towers.mg").read_text(), "two_towers.mg")
     notes = {g.style: g.skipped for g in generate_all(graph) if g.skipped}
     assert set(notes) == {"sequential", "sequential-list"}
     for style, note in notes.items():

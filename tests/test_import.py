@@ -102,7 +102,10 @@ def test_imported_specs_are_readable():
     from modelgen import verify
 
     model = verify.build(
-        generate(load((EXAMPLES / "small_cnn.mg").read_text(), "small_cnn.mg"), "sequential")
+        generate(
+            load((EXAMPLES / "small_cnn" / "small_cnn.mg").read_text(), "small_cnn.mg"),
+            "sequential",
+        )
     )
     assert spec_from_config(json.loads(model.to_json())) == (
         "model small_cnn\n"
@@ -120,7 +123,9 @@ def test_imported_specs_are_readable():
 
 def test_keras_and_json_files_import_without_tensorflow(tmp_path, verify):
     model = verify.build(
-        generate(load((EXAMPLES / "two_towers.mg").read_text(), "t.mg"), "functional")
+        generate(
+            load((EXAMPLES / "two_towers" / "two_towers.mg").read_text(), "t.mg"), "functional"
+        )
     )
     model.save(tmp_path / "two_towers.keras")
     (tmp_path / "two_towers.json").write_text(model.to_json())
@@ -131,23 +136,23 @@ def test_keras_and_json_files_import_without_tensorflow(tmp_path, verify):
         )  # fmt: skip
         assert result.returncode == 0, result.stderr
         assert canonical(load(result.stdout, name)) == canonical(
-            load((EXAMPLES / "two_towers.mg").read_text(), "t.mg")
+            load((EXAMPLES / "two_towers" / "two_towers.mg").read_text(), "t.mg")
         )
 
 
 def test_convert_turns_the_tutorials_sequential_mlp_into_a_subclass():
     result = subprocess.run(
-        [MODELGEN, "convert", str(EXAMPLES / "mnist_mlp_sequential.py"), "--to", "subclass"],
+        [MODELGEN, "convert", str(EXAMPLES / "mnist_mlp" / "mnist_mlp_sequential.py"), "--to", "subclass"],
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    golden = (EXAMPLES / "mnist_mlp_subclass.py").read_text()
+    golden = (EXAMPLES / "mnist_mlp" / "mnist_mlp_subclass.py").read_text()
     assert result.stdout == golden.replace("from mnist_mlp.mg.", "from mnist_mlp_sequential.py.")
 
 
 def test_a_subclassed_model_in_python_imports_through_its_call(tmp_path):
     result = subprocess.run(
-        [MODELGEN, "import", str(EXAMPLES / "two_towers_subclass.py"), "-o", str(tmp_path / "t.mg")],
+        [MODELGEN, "import", str(EXAMPLES / "two_towers" / "two_towers_subclass.py"), "-o", str(tmp_path / "t.mg")],
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
@@ -287,7 +292,7 @@ def test_convert_with_weights_predicts_what_the_trained_original_did(style, tmp_
 
 def test_convert_weights_needs_an_output_path_and_a_model_with_weights(tmp_path):
     no_output = subprocess.run(
-        [MODELGEN, "convert", str(EXAMPLES / "mnist_mlp_sequential.py"), "--to", "subclass", "--weights"],
+        [MODELGEN, "convert", str(EXAMPLES / "mnist_mlp" / "mnist_mlp_sequential.py"), "--to", "subclass", "--weights"],
         capture_output=True, text=True,
     )  # fmt: skip
     assert no_output.returncode == 2 and "give -o PATH" in no_output.stderr

@@ -14,14 +14,14 @@ from .test_cli import run
 
 def _copy(tmp_path, name: str = "mnist_mlp"):
     spec = tmp_path / f"{name}.mg"
-    shutil.copy(EXAMPLES / f"{name}.mg", spec)
+    shutil.copy(EXAMPLES / name / f"{name}.mg", spec)
     return spec
 
 
 def test_up_to_date_file_passes_and_writes_nothing(tmp_path):
     spec = _copy(tmp_path)
     target = tmp_path / "model.py"
-    shutil.copy(EXAMPLES / "mnist_mlp_functional.py", target)
+    shutil.copy(EXAMPLES / "mnist_mlp" / "mnist_mlp_functional.py", target)
     before = target.stat().st_mtime_ns
     result = run("new", spec, "-o", target, "--check")
     assert result.returncode == 0, result.stderr
@@ -32,7 +32,11 @@ def test_up_to_date_file_passes_and_writes_nothing(tmp_path):
 def test_a_stale_file_fails_with_its_diff_and_is_left_alone(tmp_path):
     spec = _copy(tmp_path)
     target = tmp_path / "model.py"
-    stale = (EXAMPLES / "mnist_mlp_functional.py").read_text().replace("Dense(300", "Dense(301")
+    stale = (
+        (EXAMPLES / "mnist_mlp" / "mnist_mlp_functional.py")
+        .read_text()
+        .replace("Dense(300", "Dense(301")
+    )
     target.write_text(stale)
     result = run("new", spec, "-o", target, "--check", "--diff")
     assert result.returncode == 1
@@ -117,7 +121,11 @@ def test_diff_alone_implies_check_and_writes_nothing(tmp_path):
     """As black's --diff: it shows what would change and writes nothing (exit 1 when stale)."""
     spec = _copy(tmp_path)
     target = tmp_path / "model.py"
-    stale = (EXAMPLES / "mnist_mlp_functional.py").read_text().replace("Dense(300", "Dense(301")
+    stale = (
+        (EXAMPLES / "mnist_mlp" / "mnist_mlp_functional.py")
+        .read_text()
+        .replace("Dense(300", "Dense(301")
+    )
     target.write_text(stale)
     result = run("new", spec, "-o", target, "--diff")
     assert result.returncode == 1, result.stderr

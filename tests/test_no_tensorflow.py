@@ -37,13 +37,13 @@ def test_new_all_styles_without_tensorflow(tmp_path):
         )  # fmt: skip
         assert result.returncode == 0, result.stderr
         for path in out.iterdir():
-            assert path.read_text() == (EXAMPLES / path.name).read_text()
+            assert path.read_text() == (spec.parent / path.name).read_text()
 
 
 def test_check_without_tensorflow_says_how_to_install_it():
     result = subprocess.run(
         [sys.executable, "-c", BLOCK_AND_RUN.replace("assert exit.code in (0, None), exit.code", "print('exit', exit.code)"),
-         "check", str(EXAMPLES / "mnist_mlp.mg")],
+         "check", str(EXAMPLES / "mnist_mlp" / "mnist_mlp.mg")],
         capture_output=True, text=True,
     )  # fmt: skip
     assert "exit 2" in result.stdout
@@ -52,7 +52,7 @@ def test_check_without_tensorflow_says_how_to_install_it():
 
 
 def test_plot_and_compare_without_tensorflow(tmp_path):
-    spec = str(EXAMPLES / "two_towers.mg")
+    spec = str(EXAMPLES / "two_towers" / "two_towers.mg")
     for command, output in [
         ("plot", "model.svg"),
         ("plot", "model.png"),

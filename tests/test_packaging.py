@@ -63,7 +63,7 @@ def test_installed_wheel_generates_from_any_directory(wheel, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     spec = elsewhere / "mnist_mlp.mg"
-    spec.write_text((EXAMPLES / "mnist_mlp.mg").read_text())
+    spec.write_text((EXAMPLES / "mnist_mlp" / "mnist_mlp.mg").read_text())
     result = subprocess.run(
         [str(env_dir / "bin" / "modelgen"), "new", "mnist_mlp.mg", "--style", "all", "-o", "out"],
         cwd=elsewhere, capture_output=True, text=True,
@@ -71,7 +71,7 @@ def test_installed_wheel_generates_from_any_directory(wheel, tmp_path):
     assert result.returncode == 0, result.stderr
     for style in ("sequential", "sequential_list", "functional", "subclass"):
         name = f"mnist_mlp_{style}.py"
-        assert (elsewhere / "out" / name).read_text() == (EXAMPLES / name).read_text()
+        assert (elsewhere / "out" / name).read_text() == (EXAMPLES / "mnist_mlp" / name).read_text()
     page = subprocess.run(
         [str(env_dir / "bin" / "modelgen"), "compare", "mnist_mlp.mg", "--format", "md"],
         cwd=elsewhere, capture_output=True, text=True,
@@ -89,7 +89,7 @@ def test_installed_wheel_generates_from_any_directory(wheel, tmp_path):
         env={**os.environ, "COOKIECUTTER_CONFIG": str(config)},
     )  # fmt: skip
     assert project.returncode == 0, project.stderr
-    golden = (EXAMPLES / "two_towers_subclass.py").read_text()
+    golden = (EXAMPLES / "two_towers" / "two_towers_subclass.py").read_text()
     model = (elsewhere / "proj" / "model.py").read_text()
     assert model == golden.replace("from two_towers.mg.", "from model.mg.")
     assert (elsewhere / "proj" / ".gitignore").is_file()

@@ -80,7 +80,7 @@ CASES = {
 
 
 def example(name: str):
-    return example_spec(EXAMPLES / f"{name}.mg")
+    return example_spec(EXAMPLES / name / f"{name}.mg")
 
 
 def example_spec(spec):
@@ -333,7 +333,7 @@ def test_png_is_a_png():
 @pytest.mark.parametrize("extension", ["svg", "png", "dot"])
 def test_cli_writes_each_format(tmp_path, extension):
     target = tmp_path / f"model.{extension}"
-    result = run("plot", EXAMPLES / "skip_mlp.mg", "-o", target)
+    result = run("plot", EXAMPLES / "skip_mlp" / "skip_mlp.mg", "-o", target)
     assert result.returncode == 0, result.stderr
     assert result.stderr == f"wrote {target}\n"
     written = target.read_bytes()
@@ -357,16 +357,19 @@ def test_cli_prints_dot_without_output():
 def test_cli_never_overwrites_without_force(tmp_path):
     target = tmp_path / "model.png"
     target.write_bytes(b"mine")
-    refused = run("plot", EXAMPLES / "mnist_mlp.mg", "-o", target)
+    refused = run("plot", EXAMPLES / "mnist_mlp" / "mnist_mlp.mg", "-o", target)
     assert refused.returncode == 2 and "already exists (use --force" in refused.stderr
     assert target.read_bytes() == b"mine"
-    assert run("plot", EXAMPLES / "mnist_mlp.mg", "-o", target, "--force").returncode == 0
+    assert (
+        run("plot", EXAMPLES / "mnist_mlp" / "mnist_mlp.mg", "-o", target, "--force").returncode
+        == 0
+    )
     assert target.read_bytes()[:4] == b"\x89PNG"
 
 
 @pytest.mark.parametrize("name", ["model.pdf", "model", "model.svg.txt"])
 def test_cli_refuses_an_unknown_extension(tmp_path, name):
-    result = run("plot", EXAMPLES / "mnist_mlp.mg", "-o", tmp_path / name)
+    result = run("plot", EXAMPLES / "mnist_mlp" / "mnist_mlp.mg", "-o", tmp_path / name)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "cannot tell what to draw" in result.stderr
     assert "name a .dot, .svg or .png file" in result.stderr
@@ -403,9 +406,13 @@ def assert_says_how_to_install_dot(result: subprocess.CompletedProcess) -> None:
 def test_missing_dot_says_how_to_install_it(tmp_path):
     for extension in ("svg", "png"):
         target = tmp_path / f"model.{extension}"
-        result = run_without_dot(tmp_path, "plot", EXAMPLES / "two_towers.mg", "-o", target)
+        result = run_without_dot(
+            tmp_path, "plot", EXAMPLES / "two_towers" / "two_towers.mg", "-o", target
+        )
         assert_says_how_to_install_dot(result)
         assert not target.exists()
-    dot = run_without_dot(tmp_path, "plot", EXAMPLES / "two_towers.mg", "-o", "model.dot")
+    dot = run_without_dot(
+        tmp_path, "plot", EXAMPLES / "two_towers" / "two_towers.mg", "-o", "model.dot"
+    )
     assert dot.returncode == 0, dot.stderr  # dot text needs no Graphviz program
     assert (tmp_path / "model.dot").read_text() == plot.dot_source(example("two_towers"))

@@ -232,7 +232,9 @@ def test_a_stray_nul_in_a_text_spec_is_an_error_at_its_place(tmp_path: Path) -> 
 def saved_model(tmp_path_factory, verify) -> Path:
     """examples/two_towers.mg built by Keras and saved as .keras and as to_json()."""
     folder = tmp_path_factory.mktemp("models")
-    code = generate(load((EXAMPLES / "two_towers.mg").read_text(), "two_towers.mg"), "functional")
+    code = generate(
+        load((EXAMPLES / "two_towers" / "two_towers.mg").read_text(), "two_towers.mg"), "functional"
+    )
     model = verify.build(code)
     model.save(folder / "two_towers.keras")
     (folder / "two_towers.json").write_text(model.to_json())
@@ -255,12 +257,12 @@ def test_summary_of_a_keras_model_file_is_the_summary_of_its_spec(
 ) -> None:
     result = run("summary", saved_model / name)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == run("summary", EXAMPLES / "two_towers.mg").stdout
+    assert result.stdout == run("summary", EXAMPLES / "two_towers" / "two_towers.mg").stdout
     assert result.stdout.startswith('Model: "two_towers"')
 
 
 def test_summary_of_a_python_model_runs_it_as_import_does() -> None:
-    result = run("summary", EXAMPLES / "mnist_mlp_sequential.py")
+    result = run("summary", EXAMPLES / "mnist_mlp" / "mnist_mlp_sequential.py")
     assert result.returncode == 0, result.stderr
     assert result.stdout == run("summary", MLP).stdout
 

@@ -33,7 +33,9 @@ def test_summary_of_every_example_is_what_keras_reports(spec, verify):
 
 def test_summary_table_for_the_mlp():
     result = subprocess.run(
-        [MODELGEN, "summary", str(EXAMPLES / "mnist_mlp.mg")], capture_output=True, text=True
+        [MODELGEN, "summary", str(EXAMPLES / "mnist_mlp" / "mnist_mlp.mg")],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
@@ -50,14 +52,16 @@ def test_summary_table_for_the_mlp():
 
 
 def test_summary_of_a_graph_has_connected_to():
-    text = summarize(load((EXAMPLES / "two_towers.mg").read_text(), "two_towers.mg")).table()
+    text = summarize(
+        load((EXAMPLES / "two_towers" / "two_towers.mg").read_text(), "two_towers.mg")
+    ).table()
     assert "Connected to" in text
     assert "input_1[0][0], hidden2[0][0]" in text
 
 
 def test_summary_json_has_the_same_facts():
     result = subprocess.run(
-        [MODELGEN, "summary", str(EXAMPLES / "small_cnn.mg"), "--format", "json"],
+        [MODELGEN, "summary", str(EXAMPLES / "small_cnn" / "small_cnn.mg"), "--format", "json"],
         capture_output=True, text=True,
     )  # fmt: skip
     facts = json.loads(result.stdout)
@@ -71,7 +75,7 @@ def test_summary_json_has_the_same_facts():
 
 def test_summary_works_with_tensorflow_and_keras_unimportable():
     result = subprocess.run(
-        [sys.executable, "-c", BLOCK_AND_RUN, "summary", str(EXAMPLES / "two_towers.mg")],
+        [sys.executable, "-c", BLOCK_AND_RUN, "summary", str(EXAMPLES / "two_towers" / "two_towers.mg")],
         capture_output=True, text=True,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
