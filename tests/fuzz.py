@@ -11,17 +11,21 @@ Hypothesis strategies for malformed specs:
 * `grammar_soup()`: statements made of the DSL's own vocabulary in random order;
 * `random_text()`: characters from the grammar's alphabet, with some unicode.
 
-The property (`check`): through the library API (`load`, `generate` in every style,
-`summarize`), only `modelgen.errors.ModelgenError` may escape; never a KeyError,
-RecursionError, TypeError, ...; and every error in a `SpecError` has a hint
-(`explained`). `check_cli` asks the same of the `modelgen` command:
-exit code 0 or 2, and no traceback.
+The property (`check`), through the library API: `load` either accepts the text or
+raises a `SpecError` (never a KeyError, RecursionError, TypeError, ..., nor another
+kind of modelgen error) whose every error is positioned on the text, shown with its
+line and a caret, has a hint and no raw control character (`explained`). An accepted
+spec generates in every style that does not refuse it, as a module that parses as
+Python; a style that refuses it raises exactly its refusal; the summary prints.
+`check_cli` asks the same of the `modelgen` command: exit code 0 with the module
+written, or 2 with a positioned error (or one `modelgen: error:` line), no traceback.
 
 `python -m tests.fuzz --examples 20000` runs the long campaign (library API).
 """
 
 from __future__ import annotations
 
+import ast
 import functools
 import re
 import subprocess
@@ -29,14 +33,16 @@ import sys
 import time
 import traceback
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from hypothesis import strategies as st
 
 from modelgen import catalogue
 from modelgen.argtypes import ACTIVATION_NAMES, DTYPE_NAMES, ArgType, ArgumentTypeError
-from modelgen.errors import ModelgenError, SpecError, visible
+from modelgen.errors import SpecError, visible
 from modelgen.generate import generate, load
+from modelgen.lines import source_lines
 from modelgen.parser import parse
 from modelgen.styles import STYLES
 from modelgen.summary import summarize
@@ -251,33 +257,64 @@ def fuzz_inputs() -> st.SearchStrategy[str]:
 # ----------------------------------------------------------------------- properties
 
 
-def check(text: str) -> str:
-    """'valid' or 'error'. Anything but modelgen's own errors escapes as it is."""
+@dataclass
+class Outcome:
+    """What the library answered to one text: a refusal, or a module per style."""
+
+    refusal: SpecError | None = None  # load's: the spec is not a model
+    codes: dict[str, str] = field(default_factory=dict)  # style -> its module
+    refused: dict[str, SpecError] = field(default_factory=dict)  # style -> why it cannot
+
+    @property
+    def kind(self) -> str:
+        return "valid" if self.refusal is None else "error"
+
+
+def check(text: str) -> Outcome:
+    """The property (see the module docstring), asserted; anything but a `SpecError`
+    from `load`, or a refused style's from `generate`, escapes as it is."""
     try:
         graph = load(text, "fuzz.mg")
     except SpecError as error:
-        explained(error)
-        return "error"
-    except ModelgenError:
-        return "error"
-    for style in STYLES:
+        explained(error, text)
+        return Outcome(refusal=error)
+    outcome = Outcome()
+    for name, style in STYLES.items():
+        refusal = style.refusal(graph)
+        if refusal is None:
+            code = generate(graph, name)
+            ast.parse(code)  # a SyntaxError escapes
+            outcome.codes[name] = code
+            continue
         try:
-            generate(graph, style)
+            generate(graph, name)
         except SpecError as error:
-            explained(error)
+            assert error.diagnostics == [refusal], (name, error.format())
+            explained(error, text)
+            outcome.refused[name] = error
+        else:
+            raise AssertionError(f"{name} refuses the model but generated it: {refusal}")
     summary = summarize(graph)
     summary.table()
     summary.json()
-    return "valid"
+    return outcome
 
 
-def explained(error: SpecError) -> None:
-    """A refusal prints, with no control character raw, and every error in it says what
-    to do about it."""
+def explained(error: SpecError, text: str) -> None:
+    """A refusal prints, with no control character raw; every error in it is positioned
+    on `text`, shown with its line and a caret, and says what to do about it."""
     shown = error.format()
     assert visible(shown, multiline=True) == shown, f"a raw control character: {shown!r}"
+    assert error.diagnostics, "a SpecError with no error in it"
+    lines = len(source_lines(text))
     for diagnostic in error.diagnostics:
+        span = diagnostic.span
+        assert 1 <= span.line <= lines and span.column >= 1, (span, diagnostic.message)
         assert diagnostic.hint, f"an error without a hint: {diagnostic.message}"
+    first = error.diagnostics[0]
+    head, source_line, caret, *_ = shown.split("\n") + ["", ""]
+    assert head.startswith(f"fuzz.mg:{first.span.line}:{first.span.column}: error: "), shown
+    assert source_line.startswith(f"{first.span.line:>5} | ") and "^" in caret, shown
 
 
 def check_cli(text: str, folder: Path, style: str) -> None:
@@ -295,6 +332,13 @@ def check_cli(text: str, folder: Path, style: str) -> None:
     assert "Traceback" not in result.stderr, (text, result.stderr)
     assert visible(result.stderr, multiline=True) == result.stderr, (text, result.stderr)
     assert target.exists() == (result.returncode == 0), (text, result.stderr)
+    if result.returncode == 0:
+        ast.parse(target.read_text(encoding="utf-8"))
+    else:  # the spec's positioned errors, or one line about the file
+        said = re.match(
+            rf"{re.escape(str(spec))}:\d+:\d+: error: |modelgen: error: ", result.stderr
+        )
+        assert said, (text, result.stderr)
     assert {p.name for p in folder.iterdir()} <= {spec.name, target.name}  # no temporary files
 
 
@@ -324,7 +368,7 @@ def main() -> None:
     @given(text=fuzz_inputs())
     def campaign(text: str) -> None:
         try:
-            outcomes[check(text)] += 1
+            outcomes[check(text).kind] += 1
         except Exception as error:  # the campaign reports every kind, and goes on
             outcomes["unexpected"] += 1
             frame = traceback.extract_tb(error.__traceback__)[-1]

@@ -30,16 +30,16 @@ def example_specs() -> list[Path]:
 
 
 def golden_path(spec: Path, style: str) -> Path:
+    """Where `style`'s golden file of the case `spec` is: beside the spec."""
     graph_name = load(spec.read_text(encoding="utf-8"), spec.name).name
-    return spec.parent / f"{graph_name}_{STYLES[style].file_suffix}.py"
+    return spec.parent / STYLES[style].file_name(graph_name)
 
 
 def expected_files(spec: Path) -> dict[Path, str | None]:
     """What each style's golden file should hold; None where the style cannot express the model."""
     graph = load(spec.read_text(encoding="utf-8"), spec.name)
     return {
-        spec.parent / f"{graph.name}_{STYLES[g.style].file_suffix}.py": g.code
-        for g in generate_all(graph)
+        spec.parent / STYLES[g.style].file_name(graph.name): g.code for g in generate_all(graph)
     }
 
 

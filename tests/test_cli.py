@@ -9,6 +9,8 @@ import sys
 
 import pytest
 
+from modelgen.styles import STYLES
+
 from .goldens import EXAMPLES
 
 MODELGEN = shutil.which("modelgen")
@@ -78,9 +80,7 @@ def test_style_all_writes_every_style(tmp_path):
     result = run("new", MLP, "--style", "all", "-o", tmp_path)
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == [
-        f"mnist_mlp_{s}.py" for s in ("functional", "sequential", "sequential_list", "subclass")
-    ]
+    assert names == sorted(style.file_name("mnist_mlp") for style in STYLES.values())
     for name in names:
         assert (tmp_path / name).read_text() == (MLP.parent / name).read_text()
 

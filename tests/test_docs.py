@@ -8,8 +8,17 @@ import pytest
 
 from modelgen import catalogue
 from modelgen.generate import load
+from modelgen.styles import STYLES
 
-from .goldens import EXAMPLES, ROOT, example_specs
+from .goldens import (
+    CATALOGUE_END,
+    CATALOGUE_START,
+    EXAMPLES,
+    ROOT,
+    catalogue_table,
+    example_specs,
+    expected_dsl_doc,
+)
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DSL = (ROOT / "docs" / "dsl.md").read_text(encoding="utf-8")
@@ -28,14 +37,22 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_second():
 
 
 def test_readme_shows_the_golden_files():
-    for style in ("sequential", "sequential_list", "functional", "subclass"):
-        code = (EXAMPLES / "mnist_mlp" / f"mnist_mlp_{style}.py").read_text()
-        assert f"```python\n{code}```" in README, style
+    for style in STYLES.values():
+        code = (EXAMPLES / "mnist_mlp" / style.file_name("mnist_mlp")).read_text()
+        assert f"```python\n{code}```" in README, style.name
 
 
 def test_readme_examples_table_lists_every_example():
     for spec in example_specs():
         assert f"`examples/{spec.parent.name}/{spec.name}`" in README
+
+
+def test_dsl_catalogue_table_is_the_one_the_catalogue_writes():
+    # written by python -m tests.regen, between its two markers
+    assert DSL.count(CATALOGUE_START) == DSL.count(CATALOGUE_END) == 1
+    table = DSL.split(CATALOGUE_START, 1)[1].split(CATALOGUE_END, 1)[0]
+    assert table == catalogue_table(), "docs/dsl.md's layer table is stale: python -m tests.regen"
+    assert DSL == expected_dsl_doc()
 
 
 def test_dsl_reference_lists_every_layer_with_its_positional_parameters():
@@ -122,7 +139,7 @@ def test_the_common_arguments_sentence_names_every_layer_without_one():
 
 
 def test_layers_name_shows_how_a_bare_activation_is_given():
-    from modelgen.cli import _describe
+    from modelgen.catalogue.describe import describe as _describe
 
     for entry in catalogue.ENTRIES:
         param = entry.param("activation")
@@ -177,7 +194,7 @@ def test_the_init_example_says_its_synthetic_labels_are_noise():
 
 
 def test_layers_name_lists_the_call_arguments_a_spec_cannot_set():
-    from modelgen.cli import _describe
+    from modelgen.catalogue.describe import describe as _describe
 
     for entry in catalogue.ENTRIES:
         described = _describe(entry.keyword)

@@ -27,13 +27,29 @@ from .test_no_tensorflow import BLOCK_AND_RUN
 MODELGEN = shutil.which("modelgen")
 
 # Specs whose import is the same model written another way, which `canonical` cannot
-# see without shapes: Keras saves these settings resolved, or not at all.
+# see without shapes: Keras saves these settings resolved, or not at all. Each maps to
+# the spec its import is (`canonical`ly), and why.
 EQUIVALENT_FORMS = {
-    "input 8x6 | groupnormalization -1": "groups=-1 is saved as the channel count, 6",
-    "q: input 3x6x8 | v: input 4x5x8 | multiheadattention 2 4 attention_axes=(1, 2) <- q, v": "the default axes, written out",
-    "q: input 3x6x8 | v: input 3x5x8 | multiheadattention 2 4 attention_axes=-2 <- q, v": "-2 is saved as 2",
-    "input 10x8 | simplernn 5 dropout=0.2 recurrent_dropout=0.1 seed=3": "Keras does not save a SimpleRNN's seed",
-}
+    "input 8x6 | groupnormalization -1": (
+        "input 8x6 | groupnormalization 6", "groups=-1 is saved as the channel count, 6"
+    ),
+    "q: input 3x6x8 | v: input 4x5x8 | multiheadattention 2 4 attention_axes=(1, 2) <- q, v": (
+        "q: input 3x6x8 | v: input 4x5x8 | multiheadattention 2 4 <- q, v", "the default axes, written out"
+    ),
+    "q: input 3x6x8 | v: input 3x5x8 | multiheadattention 2 4 attention_axes=-2 <- q, v": (
+        "q: input 3x6x8 | v: input 3x5x8 | multiheadattention 2 4 attention_axes=2 <- q, v", "-2 is saved as 2"
+    ),
+    "input 10x8 | simplernn 5 dropout=0.2 recurrent_dropout=0.1 seed=3": (
+        "input 10x8 | simplernn 5 dropout=0.2 recurrent_dropout=0.1", "Keras does not save a SimpleRNN's seed"
+    ),
+}  # fmt: skip
+
+
+def test_every_equivalent_form_is_a_catalogue_case_and_says_why():
+    # test_every_catalogue_case_round_trips holds each to its stated equivalent
+    cases = {spec for _, spec in ACCEPTED}
+    for spec, (equivalent, why) in EQUIVALENT_FORMS.items():
+        assert spec in cases and equivalent != spec and why, spec
 
 
 def round_trip(spec: str, verify, style: str = "functional") -> tuple[tuple, tuple, str]:
@@ -78,8 +94,13 @@ def test_every_catalogue_case_round_trips(family, spec, verify):
     rebuilt = verify.build(generate(imported, "functional"))
     assert saved_configs(rebuilt) == saved_configs(model), text
     assert rebuilt.count_params() == model.count_params()
-    if spec in EQUIVALENT_FORMS:
-        return  # the same model, written another way: see EQUIVALENT_FORMS
+    if spec in EQUIVALENT_FORMS:  # the same model, written another way
+        equivalent, _ = EQUIVALENT_FORMS[spec]
+        assert canonical(imported) == canonical(load(equivalent, "case.mg")), text
+        assert canonical(imported) != canonical(graph), (
+            f"{spec!r} round-trips: not an equivalent form"
+        )
+        return
     assert canonical(imported) == canonical(graph), text
 
 

@@ -64,12 +64,15 @@ def test_presets_are_the_examples():
 
 def test_template_questions_follow_the_registries():
     questions = json.loads((TEMPLATE / "cookiecutter.json").read_text())
-    assert questions["style"][0] == "functional"  # the default, as for `modelgen new`
-    assert sorted(questions["style"]) == sorted(STYLES)
-    assert questions["imports"] == list(IMPORT_FLAVOURS)
-    assert template_folder().resolve() == TEMPLATE.resolve()
+    # cookiecutter offers the first choice as the default: init's --style default, then
+    # the rest of the registry in its order (cookiecutter.json cannot import Python)
     from modelgen.cli import init as command
 
+    default = next(o.default for o in command.params if o.name == "style")
+    assert default == "functional"  # as for `modelgen new`
+    assert questions["style"] == [default, *(name for name in STYLES if name != default)]
+    assert questions["imports"] == list(IMPORT_FLAVOURS)
+    assert template_folder().resolve() == TEMPLATE.resolve()
     preset_help = next(o.help for o in command.params if o.name == "preset")
     for name in presets():
         assert name in questions["__prompts__"]["model"] and name in preset_help
@@ -85,6 +88,10 @@ BAKES = [
     ("subclass", "mlp", "tensorflow"),
     ("subclass", "two_towers", "keras"),
 ]
+
+
+def test_every_style_is_baked():
+    assert sorted({style for style, _, _ in BAKES}) == sorted(STYLES)
 
 
 @pytest.mark.parametrize("style,preset,imports", BAKES)
