@@ -176,7 +176,7 @@ def breakdown(text: str, repeat: int) -> dict:
     spec = parse(text, "bench.mg")
     graph = infer_shapes(validate(spec))
     style = STYLES["functional"]
-    source = render(graph, style.template, style.title)
+    source = render(graph, style)
 
     def infer() -> None:
         check_unique_names(infer_shapes(validate(spec)))
@@ -184,7 +184,7 @@ def breakdown(text: str, repeat: int) -> dict:
     stages = {
         "parse": median_of(lambda: parse(text, "bench.mg"), repeat),
         "infer": median_of(infer, repeat),
-        "render": median_of(lambda: render(graph, style.template, style.title), repeat),
+        "render": median_of(lambda: render(graph, style), repeat),
         "black": median_of(lambda: run_black(source), repeat),
     }
     total = sum(stages.values())

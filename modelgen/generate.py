@@ -45,7 +45,7 @@ def generate(
     """
     chosen = STYLES[style]
     check_expressible(graph, chosen)
-    return format_code(render(graph, chosen.template, chosen.title, imports, loads_weights))
+    return format_code(render(graph, chosen, imports, loads_weights))
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,6 @@ def generate_all(graph: ModelGraph, imports: str = "keras") -> list[Generated]:
     results = []
     for name, style in STYLES.items():
         skipped = style.skipped(graph)
-        code = None if skipped else format_code(render(graph, style.template, style.title, imports))
+        code = None if skipped else format_code(render(graph, style, imports))
         results.append(Generated(name, code, skipped))
     return results

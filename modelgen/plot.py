@@ -110,7 +110,7 @@ def _activation(node: LayerNode) -> str | None:
 def _arguments(node: LayerNode) -> tuple[tuple[str, str], ...]:
     """Each argument the spec gives, as a Python literal, the wrapped layer's after the
     wrapper's; the name is in the box already."""
-    from .render import literal
+    from .views import literal
 
     given: list[Argument] = [*node.arguments, *(node.wrapped.arguments if node.wrapped else ())]
     return tuple((a.name, literal(a.value)) for a in given if a.name != "name")

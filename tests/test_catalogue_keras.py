@@ -13,6 +13,7 @@ from modelgen.generate import generate, load
 from modelgen.summary import summarize
 
 from .catalogue_cases import ACCEPTED, REFUSED
+from .keras_summary import keras_summary
 
 
 def _static(spec: str) -> dict:
@@ -28,7 +29,7 @@ def _keras(spec: str, verify) -> dict:
 
     keras.backend.clear_session()  # fresh automatic names, as in a new process
     model = verify.build(generate(load(spec, "case.mg"), "functional"), "functional")
-    summary = verify.keras_summary(model)
+    summary = keras_summary(model)
     summary["model"] = "case"
     return summary
 
@@ -52,7 +53,7 @@ def test_what_keras_refuses_is_refused_at_a_position(family, spec, verify):
     from modelgen.validate import validate
 
     graph = validate(parse(spec, "case.mg"))
-    code = render(graph, STYLES["functional"].template, "case")
+    code = render(graph, STYLES["functional"])
     with pytest.raises(Exception):  # noqa: B017 - Keras raises ValueError, TypeError, ...
         verify.build(code, "functional")
 

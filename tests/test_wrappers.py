@@ -12,9 +12,10 @@ import pytest
 from modelgen.generate import generate_all, load
 from modelgen.ir import Span
 from modelgen.parser import parse
-from modelgen.render import module_view, render
+from modelgen.render import render
 from modelgen.styles import STYLES
 from modelgen.validate import validate
+from modelgen.views import RenderOptions, shared_view
 
 from .diagnostics import load_error, only, position
 
@@ -27,8 +28,7 @@ def _arguments(arguments) -> dict:
 
 
 def _constructors(spec: str) -> list[str]:
-    view = module_view(load(spec), "test", "keras")
-    return [layer.constructor for layer in view.layers]
+    return [layer.constructor for layer in shared_view(load(spec), RenderOptions()).layers]
 
 
 # ---------------------------------------------------------------------------- binding
@@ -184,7 +184,7 @@ def test_attention_shapes_keras_only_refuses_when_run_are_refused(spec, message,
     diagnostic = only(load_error(spec))
     assert message in diagnostic.message
     assert diagnostic.span.line == spec.count("\n") + 1
-    code = render(validate(parse(spec)), STYLES["functional"].template, "test")
+    code = render(validate(parse(spec)), STYLES["functional"])
     model = verify.build(code, "functional")
     data = verify.sample_inputs(model, list(model.inputs))
     with pytest.raises(Exception):  # noqa: B017 - TensorFlow raises its own errors

@@ -1,0 +1,244 @@
+"""What every style's view is built from: `graph.ModelGraph` -> the model as text.
+
+`shared_view` makes the parts all four styles share: the Python names, literal
+reprs, each layer's constructor call, each operation's `keras.ops` call and the
+imports they use. Each style in `styles.py` builds its own view on it (only the
+fields its template places), and `ModuleView` is what the module frame
+(`templates/_module.py.j2`) places for every style.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .catalogue import LayerEntry
+from .graph import Argument, LayerNode, ModelGraph
+from .ir import KerasObject, PyValue
+from .naming import Names, assign_names
+
+# How each `--imports` flavour spells the two names the code uses.
+IMPORT_LINES = {
+    "keras": {"keras": "import keras", "layers": "from keras import layers"},
+    "tensorflow": {
+        "keras": "from tensorflow import keras",
+        "layers": "from tensorflow.keras import layers",
+    },
+}
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How the module is written, whatever the style."""
+
+    imports: str = "keras"  # a key of IMPORT_LINES
+    loads_weights: bool = False  # build_model(weights=None) loads a .weights.h5 file
+
+
+def literal(value: PyValue) -> str:
+    """A Python literal for a spec value; `repr` escapes every string safely.
+
+    A Keras object with settings is its constructor: `keras.regularizers.L2(l2=0.0001)`
+    (its module and class come from the catalogue's own table, never from the spec).
+    """
+    if isinstance(value, KerasObject):
+        settings = ", ".join(f"{name}={literal(v)}" for name, v in value.settings)
+        return f"keras.{value.module}.{value.class_name}({settings})"
+    if isinstance(value, tuple):
+        items = ", ".join(literal(v) for v in value)
+        return f"({items},)" if len(value) == 1 else f"({items})"
+    return repr(value)
+
+
+def one_or_list(names: list[str]) -> str:
+    """`x` for one name, `[a, b]` for several: how Keras takes inputs and outputs."""
+    return names[0] if len(names) == 1 else "[" + ", ".join(names) + "]"
+
+
+def called_on(entry: LayerEntry, sources: list[str]) -> str:
+    """What a layer is called on, as its catalogue entry says: `x`, a list `[a, b]`, or
+    several arguments `a, b`."""
+    if entry.call_style == "list":
+        return "[" + ", ".join(sources) + "]"
+    return ", ".join(sources)
+
+
+class UsedNames:
+    """The module-level names (`keras`, `layers`) the rendered body refers to."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+
+    def __call__(self, name: str) -> str:
+        self.names.add(name)
+        return name
+
+
+@dataclass(frozen=True)
+class NodeText:
+    """One node as every style writes it."""
+
+    variable: str  # holds its output in functional code and in the subclass's `call`
+    attribute: str  # `self.<attribute>` in the subclass; "" for an input or an operation
+    constructor: str  # `layers.Dense(300, activation="relu")`; "" for an operation
+    sources: str  # what it is called on: `x`, `[input_1, hidden2]`; "" for an input
+    operation: str  # `keras.ops.add(x, 3.0)`; "" for a layer
+    # The subclass builds some layers in __init__ (see LayerEntry.build_in_init):
+    # the input shape to build with, and why, as a comment; both "" for most layers.
+    build_shape: str
+    build_reason: str
+
+    def applied(self) -> str:
+        """The node applied to its sources, in one expression: `layers.Dense(300)(x)`,
+        or `keras.ops.add(x, 3.0)`."""
+        return self.operation or f"{self.constructor}({self.sources})"
+
+
+@dataclass(frozen=True)
+class SharedView:
+    """The model as text, the same for every style."""
+
+    names: Names
+    model_name: str  # as a Python literal
+    inputs: tuple[NodeText, ...]
+    layers: tuple[NodeText, ...]  # every non-input node, sources first
+    outputs: tuple[str, ...]  # the variables holding the model's outputs
+    imports: tuple[str, ...]  # the import lines for the names the text uses
+
+
+@dataclass(frozen=True)
+class ModuleView:
+    """What the module frame places for every style: the docstring, the imports and
+    `build_model`, which builds the model (`model = <expression>`), maybe loads weights,
+    and returns it."""
+
+    docstring: str
+    imports: tuple[str, ...]
+    build_parameters: str  # what build_model takes
+    loads_weights: bool
+    # `model = <expression>`; `return <expression>` when nothing follows building it
+    model_statement: str
+    returns_variable: bool  # build_model ends with `return model`
+
+
+@dataclass(frozen=True)
+class StyleView:
+    """A style's view: the module frame, and (in each style's subclass) what its
+    template places in it."""
+
+    module: ModuleView
+
+
+def _call(
+    entry: LayerEntry,
+    given: tuple[Argument, ...],
+    label: str | None,
+    uses: UsedNames,
+    arguments: list[str] | None = None,
+) -> str:
+    """`layers.Dense(300, activation="relu", name="hidden")`: required arguments first, by position."""
+    arguments = list(arguments or [])
+    name = label
+    for argument in given:
+        if argument.name == "name":
+            name = str(argument.value)
+            continue
+        param = entry.param(argument.name)
+        assert param is not None
+        rendered = literal(argument.value)
+        if param.required and not entry.is_input:
+            arguments.append(rendered)
+        else:
+            arguments.append(f"{argument.name}={rendered}")
+    if name is not None:
+        arguments.append(f"name={literal(name)}")
+    callee = f"{uses('keras')}.Input" if entry.is_input else f"{uses('layers')}.{entry.keyword}"
+    return f"{callee}({', '.join(arguments)})"
+
+
+def _constructor(node: LayerNode, uses: UsedNames) -> str:
+    arguments = []
+    if node.wrapped is not None:
+        arguments.append(_call(node.wrapped.entry, node.wrapped.arguments, None, uses))
+    return _call(node.entry, node.arguments, node.label, uses, arguments)
+
+
+def _operation(node: LayerNode, sources: str, uses: UsedNames) -> str:
+    """`keras.ops.add(x, 3.0)`: the sources, then the arguments in catalogue order."""
+    given = ", ".join(literal(argument.value) for argument in node.arguments)
+    return f"{uses('keras')}.ops.{node.entry.operation}({sources}, {given})"
+
+
+def _build_in_init(node: LayerNode) -> str:
+    """Why the subclass must build `node` in __init__, itself or the layer it wraps; "" if not."""
+    for entry in (node.entry, node.wrapped.entry if node.wrapped else None):
+        if entry is not None and entry.build_in_init:
+            return entry.build_in_init
+    return ""
+
+
+def _node_text(graph: ModelGraph, node: LayerNode, names: Names, uses: UsedNames) -> NodeText:
+    sources = called_on(node.entry, [names.variables[s] for s in node.sources])
+    reason = _build_in_init(node)
+    operation = node.entry.is_operation
+    return NodeText(
+        variable=names.variables[node.index],
+        attribute="" if operation else names.attributes[node.index],
+        constructor="" if operation else _constructor(node, uses),
+        sources=sources,
+        operation=_operation(node, sources, uses) if operation else "",
+        # (a graph whose shapes were never inferred renders without it)
+        build_shape=literal(graph.facts[node.sources[0]].output_shape)
+        if reason and graph.facts
+        else "",
+        build_reason=reason,
+    )
+
+
+def shared_view(graph: ModelGraph, options: RenderOptions) -> SharedView:
+    """Names, constructor and operation calls for every node, then the imports they used."""
+    names = assign_names(graph)
+    uses = UsedNames()
+    uses("keras")  # every style builds a keras.Model or keras.Sequential
+    texts = [_node_text(graph, node, names, uses) for node in graph.nodes]
+    lines = IMPORT_LINES[options.imports]
+    return SharedView(
+        names=names,
+        model_name=literal(graph.name),
+        inputs=tuple(texts[i] for i in graph.inputs),
+        layers=tuple(texts[node.index] for node in graph.nodes if not node.is_input),
+        outputs=tuple(names.variables[i] for i in graph.outputs),
+        imports=tuple(lines[name] for name in ("keras", "layers") if name in uses.names),
+    )
+
+
+_SAFE_FILENAME = re.compile(r"[\w.\- ]{1,80}")
+
+
+def docstring(graph: ModelGraph, title: str) -> str:
+    source = Path(graph.spec.filename).name
+    origin = f" from {source}" if _SAFE_FILENAME.fullmatch(source) else ""
+    return f"Keras model {graph.name}: {title}.\n\nGenerated by modelgen{origin}. Edit the spec and regenerate.\n"
+
+
+def module_view(
+    graph: ModelGraph,
+    shared: SharedView,
+    title: str,
+    options: RenderOptions,
+    expression: str,
+    more_statements: bool,
+) -> ModuleView:
+    """The frame around a style's code: `model = expression`, then (if `more_statements`)
+    the style's statements using `model`. With nothing after it, not even loading
+    weights, build_model returns the expression at once."""
+    returns_at_once = not more_statements and not options.loads_weights
+    return ModuleView(
+        docstring=docstring(graph, title),
+        imports=shared.imports,
+        build_parameters="weights=None" if options.loads_weights else "",
+        loads_weights=options.loads_weights,
+        model_statement=f"return {expression}" if returns_at_once else f"model = {expression}",
+        returns_variable=not returns_at_once,
+    )
