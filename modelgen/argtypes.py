@@ -33,6 +33,11 @@ _LITERAL = re.compile(
 )
 
 
+def all_integers(value: Value) -> bool:
+    """`value` is a tuple of integer literals."""
+    return isinstance(value.data, tuple) and all(i.integer is not None for i in value.data)
+
+
 def _received(value: Value) -> str:
     return f"Received: {value.text!r} ({value.kind.value})"
 
@@ -53,7 +58,9 @@ def too_large(
 ) -> ArgumentTypeError:
     """`value` is outside [low, high], the range of `what` ("seed every backend takes")."""
     shown = value.text if len(value.text) <= 24 else value.text[:20] + "..."
-    more = value.data > high  # type: ignore[operator]
+    number = value.integer
+    assert number is not None, "only an integer literal is too large"
+    more = number > high
     return ArgumentTypeError(
         f"{shown} is {'more' if more else 'less'} than {high if more else low}, "
         f"the {'largest' if more else 'smallest'} {what}",
@@ -66,8 +73,13 @@ class ArgType:
     """Base class: `description` for messages and `modelgen layers`, `example` for hints
     (a literal this type accepts, as the spec writes it), `coerce` to check."""
 
-    description = "a value"
-    example = ""
+    @property
+    def description(self) -> str:
+        return "a value"
+
+    @property
+    def example(self) -> str:
+        return ""
 
     def coerce(self, value: Value) -> PyValue:
         raise NotImplementedError
@@ -96,7 +108,7 @@ class Integer(ArgType):
     what: str = ""  # what has that limit, for messages: "a seed"
 
     @property
-    def description(self) -> str:  # type: ignore[override]
+    def description(self) -> str:
         if self.maximum is not None:
             return f"an integer from {self.minimum} to {self.maximum}"
         if self.minimum == 1:
@@ -106,7 +118,7 @@ class Integer(ArgType):
         return "an integer"
 
     @property
-    def example(self) -> str:  # type: ignore[override]
+    def example(self) -> str:
         if self.minimum is None:
             return "-1"
         return "10" if self.minimum == 1 else str(self.minimum)
@@ -132,9 +144,10 @@ class Integer(ArgType):
 class Number(ArgType):
     minimum: float | None = None
     below: float | None = None  # exclusive upper bound
+    preferred: str = ""  # the example hints give, when not one the bounds suggest
 
     @property
-    def description(self) -> str:  # type: ignore[override]
+    def description(self) -> str:
         if self.minimum is not None and self.below is not None:
             return f"a number in [{self.minimum:g}, {self.below:g})"
         if self.minimum == 0:
@@ -144,7 +157,9 @@ class Number(ArgType):
         return "a number"
 
     @property
-    def example(self) -> str:  # type: ignore[override]
+    def example(self) -> str:
+        if self.preferred:
+            return self.preferred
         if self.minimum is not None and self.below is not None:
             return f"{(self.minimum + self.below) / 2:g}"
         if self.minimum is not None:
@@ -169,9 +184,9 @@ class Boolean(ArgType):
     example = "true"
 
     def coerce(self, value: Value) -> PyValue:
-        if value.kind is not ValueKind.BOOL:
+        if value.kind is not ValueKind.BOOL or not isinstance(value.data, bool):
             raise self.fail(value)
-        return value.data  # type: ignore[return-value]
+        return value.data
 
 
 @dataclass(frozen=True)
@@ -180,9 +195,9 @@ class Text(ArgType):
     example = '"name"'
 
     def coerce(self, value: Value) -> PyValue:
-        if value.kind not in (ValueKind.WORD, ValueKind.STRING):
+        if value.kind not in (ValueKind.WORD, ValueKind.STRING) or not isinstance(value.data, str):
             raise self.fail(value)
-        return value.data  # type: ignore[return-value]
+        return value.data
 
     def hint_for(self, value: Value) -> str | None:
         if value.kind in (ValueKind.INT, ValueKind.FLOAT, ValueKind.BOOL, ValueKind.NONE):
@@ -197,18 +212,21 @@ class Choice(ArgType):
     what: str
     options: tuple[str, ...]
     preferred: str = ""  # the example hints give, when not the first option
+    # The option Keras saves for a parameter given none, which then means none (an
+    # activation's "linear"; a data format's "channels_last", the backend's default).
+    saved_for_none: str = ""
 
     def canonical(self, value: PyValue) -> PyValue:
         return _snake(value) if isinstance(value, str) else value
 
     @property
-    def description(self) -> str:  # type: ignore[override]
+    def description(self) -> str:
         if len(self.options) <= 4:
             return f"{self.what}: " + ", ".join(self.options)
         return f"{self.what} name"
 
     @property
-    def example(self) -> str:  # type: ignore[override]
+    def example(self) -> str:
         return self.preferred or self.options[0]
 
     def coerce(self, value: Value) -> PyValue:
@@ -232,7 +250,7 @@ class IntTuple(ArgType):
     maximum: int = INT32_MAX  # TensorFlow reads strides, sizes and rates in 32 bits
 
     @property
-    def description(self) -> str:  # type: ignore[override]
+    def description(self) -> str:
         kind = "a positive integer" if self.minimum >= 1 else "a non-negative integer"
         if self.rank == 1:
             return f"{kind}, or a tuple of one such as (3,)"
@@ -240,7 +258,7 @@ class IntTuple(ArgType):
         return f"{kind} or {self.rank} of them such as {example}"
 
     @property
-    def example(self) -> str:  # type: ignore[override]
+    def example(self) -> str:
         return "x".join(["3"] * self.rank) if self.rank > 1 else "3"
 
     def canonical(self, value: PyValue) -> PyValue:
@@ -252,11 +270,10 @@ class IntTuple(ArgType):
         items = (value,) if value.kind is ValueKind.INT else value.data
         if value.kind in (ValueKind.INT, ValueKind.TUPLE) and isinstance(items, tuple):
             if (value.kind is ValueKind.INT or len(items) == self.rank) and all(
-                i.kind is ValueKind.INT and i.data >= self.minimum  # type: ignore[operator]
-                for i in items
+                _at_least(i, self.minimum) for i in items
             ):
                 for item in items:
-                    if item.data > self.maximum:  # type: ignore[operator]
+                    if item.integer is not None and item.integer > self.maximum:
                         raise too_large(item, self.minimum, self.maximum, _INT32_WHAT)
                 return value.python()
         raise self.fail(value)
@@ -265,23 +282,26 @@ class IntTuple(ArgType):
 _INT32_WHAT = "value TensorFlow takes for strides, sizes and rates (32 bits)"
 
 
+def _at_least(value: Value, minimum: int) -> bool:
+    """`value` is an integer literal of `minimum` or more."""
+    return value.integer is not None and value.integer >= minimum
+
+
 @dataclass(frozen=True)
-class Shape(ArgType):
-    """A tensor shape without the batch axis: `784`, `28x28`, `?x8`, `(28, 28, 1)`."""
+class Dimensions(ArgType):
+    """The dimensions of a tensor without the batch axis (its shape, written in a spec):
+    `784`, `28x28`, `?x8`, `(28, 28, 1)`."""
 
     description = "a shape such as 28x28 or ?x8 (an integer per dimension, '?' for unknown)"
     example = "28x28"
 
     def coerce(self, value: Value) -> PyValue:
-        if value.kind is ValueKind.INT and value.data >= 1:  # type: ignore[operator]
-            return (value.data,)
+        if value.integer is not None and value.integer >= 1:
+            return (value.integer,)
         if value.kind is ValueKind.TUPLE:
             items = value.data
             assert isinstance(items, tuple)
-            if all(
-                i.kind is ValueKind.NONE or (i.kind is ValueKind.INT and i.data >= 1)  # type: ignore[operator]
-                for i in items
-            ):
+            if all(i.kind is ValueKind.NONE or _at_least(i, 1) for i in items):
                 return value.python()
         raise self.fail(value)
 
@@ -296,10 +316,10 @@ class TargetShape(ArgType):
     def coerce(self, value: Value) -> PyValue:
         items = (value,) if value.kind is ValueKind.INT else value.data
         if value.kind in (ValueKind.INT, ValueKind.TUPLE) and isinstance(items, tuple):
-            dims = [i.data for i in items if i.kind is ValueKind.INT]
-            if len(dims) == len(items) and all(d >= 1 or d == -1 for d in dims):  # type: ignore[operator]
+            dims = [i.integer for i in items if i.integer is not None]
+            if len(dims) == len(items) and all(d >= 1 or d == -1 for d in dims):
                 if dims.count(-1) <= 1:
-                    return tuple(dims)  # type: ignore[arg-type]
+                    return tuple(dims)
         raise self.fail(value)
 
 
@@ -313,31 +333,32 @@ class Axis(ArgType):
             return ()
         if isinstance(value, int) and not isinstance(value, bool):
             return (value,)
-        return tuple(sorted(value))  # type: ignore[arg-type]
+        if isinstance(value, str):
+            return tuple(sorted(value))
+        if not isinstance(value, tuple):
+            raise TypeError(f"{value!r} is not an axis or a tuple of axes")
+        return tuple(sorted(value))  # type: ignore[type-var]  # a config may hold any items: unorderable ones raise TypeError, which the importer reports
 
     def coerce(self, value: Value) -> PyValue:
-        if value.kind is ValueKind.INT:
-            return value.data  # type: ignore[return-value]
-        if value.kind is ValueKind.TUPLE and all(
-            i.kind is ValueKind.INT
-            for i in value.data  # type: ignore[union-attr]
-        ):
+        if value.integer is not None:
+            return value.integer
+        if value.kind is ValueKind.TUPLE and all_integers(value):
             return value.python()
         raise self.fail(value)
 
 
 @dataclass(frozen=True)
-class Optional(ArgType):
+class Nullable(ArgType):
     """`inner`, or `none`."""
 
     inner: ArgType
 
     @property
-    def description(self) -> str:  # type: ignore[override]
+    def description(self) -> str:
         return f"{self.inner.description}, or none"
 
     @property
-    def example(self) -> str:  # type: ignore[override]
+    def example(self) -> str:
         return self.inner.example
 
     def canonical(self, value: PyValue) -> PyValue:
@@ -371,17 +392,19 @@ DTYPE_ITEMSIZE = {
 }  # fmt: skip
 DTYPE_NAMES = tuple(sorted(DTYPE_ITEMSIZE))
 
-ACTIVATION = Choice("activation", ACTIVATION_NAMES, preferred="relu")
-OPTIONAL_ACTIVATION = Optional(ACTIVATION)
+ACTIVATION = Choice("activation", ACTIVATION_NAMES, preferred="relu", saved_for_none="linear")
+OPTIONAL_ACTIVATION = Nullable(ACTIVATION)
 DTYPE = Choice("dtype", DTYPE_NAMES)
 PADDING = Choice("padding", ("valid", "same"))
 CONV1D_PADDING = Choice("padding", ("valid", "same", "causal"))
-DATA_FORMAT = Optional(Choice("data format", ("channels_last", "channels_first")))
+DATA_FORMAT = Nullable(
+    Choice("data format", ("channels_last", "channels_first"), saved_for_none="channels_last")
+)
 BOOL = Boolean()
 TEXT = Text()
 INT = Integer()
 POSITIVE_INT = Integer(minimum=1)
-SEED = Optional(
+SEED = Nullable(
     Integer(
         minimum=0,
         maximum=SEED_MAX,
@@ -390,7 +413,7 @@ SEED = Optional(
 )
 NUMBER = Number()
 RATE = Number(minimum=0.0, below=1.0)
-SHAPE = Shape()
+SHAPE = Dimensions()
 TARGET_SHAPE = TargetShape()
 AXIS = Axis()
 
@@ -437,12 +460,12 @@ class KerasObjects(ArgType):
     classes: tuple[ObjectClass, ...]
 
     @property
-    def description(self) -> str:  # type: ignore[override]
+    def description(self) -> str:
         example = next(c for c in self.classes if c.settings)
         return f"{self.what} name, or one with settings such as {example.word}(...)"
 
     @property
-    def example(self) -> str:  # type: ignore[override]
+    def example(self) -> str:
         chosen = next(c for c in self.classes if c.settings and not c.needs_settings)
         return chosen.word if self.what == "initializer" else _example_call(chosen)
 
@@ -609,7 +632,7 @@ INITIALIZER = _objects(
     ),
     ObjectClass("zeros", "Zeros", ()),
 )
-REGULARIZER = Optional(
+REGULARIZER = Nullable(
     _objects(
         "regularizer",
         "regularizers",
@@ -633,7 +656,7 @@ REGULARIZER = Optional(
         ),
     )
 )
-CONSTRAINT = Optional(
+CONSTRAINT = Nullable(
     _objects(
         "constraint",
         "constraints",

@@ -81,6 +81,20 @@ class Value:
     span: Span
     text: str  # the source text, for messages
 
+    @property
+    def integer(self) -> int | None:
+        """The integer an integer literal holds; None for any other literal."""
+        if self.kind is ValueKind.INT and isinstance(self.data, int):
+            return self.data
+        return None
+
+    @property
+    def number(self) -> int | float | None:
+        """The number an integer or number literal holds; None for any other literal."""
+        if self.kind in (ValueKind.INT, ValueKind.FLOAT) and isinstance(self.data, int | float):
+            return self.data
+        return None
+
     def python(self) -> PyValue:
         """The Python value this literal stands for (a call means nothing until a type binds it)."""
         if isinstance(self.data, CallData):

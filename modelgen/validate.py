@@ -22,11 +22,11 @@ from .argtypes import (
     INT64_MAX,
     ArgumentTypeError,
     Choice,
+    Dimensions,
     IntTuple,
-    Optional,
+    Nullable,
     too_large,
 )
-from .argtypes import Shape as ShapeType
 from .catalogue import LayerEntry
 from .catalogue.base import Param
 from .errors import MAX_REPORTED, Diagnostic, SpecError, suggest
@@ -315,7 +315,7 @@ def _bind_arguments(
             errors.error(f"{message}. Received: {value.text!r}", value, hint)
             continue
         given[slot.name] = value
-        sized = isinstance(slot.type, (ShapeType, IntTuple))
+        sized = isinstance(slot.type, (Dimensions, IntTuple))
         written = value.kind is ValueKind.INT or re.fullmatch(r"[\d?]+(?:x[\d?]+)+", value.text)
         last = (slot, value) if sized and written else None
     for argument in keywords:
@@ -442,7 +442,7 @@ def _near_word(entry: LayerEntry, word: str, activation_free: bool) -> tuple[str
     takes: (message, hint). `conv2d 32 3x3 rleu` is a misspelt activation, not a bad
     stride; `conv2d 32 3x3 same` is padding=same, written without its key."""
     choices = [
-        (param, param.type.inner if isinstance(param.type, Optional) else param.type)
+        (param, param.type.inner if isinstance(param.type, Nullable) else param.type)
         for param in entry.params
         if param.name != "activation"
     ]

@@ -3,53 +3,37 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
-from .. import argtypes as t
-from ..argtypes import ArgType
-from ..ir import PyValue, Shape, Value, ValueKind, Weight
+from ..argtypes import AXIS, CONSTRAINT, INITIALIZER, NUMBER, REGULARIZER, Nullable, Number
+from ..ir import Shape, Weight
 from .base import MASK, Call, LayerEntry, ShapeError, keyword, layer, positional, same_shape
-from .normalization import as_axes
 from .rules import itemsize, show
 
-
-@dataclass(frozen=True)
-class NonNegative(ArgType):
-    """A number that is 0 or more."""
-
-    description = "a non-negative number"
-    example = "6"
-
-    def coerce(self, value: Value) -> PyValue:
-        if value.kind in (ValueKind.INT, ValueKind.FLOAT) and value.data >= 0:  # type: ignore[operator]
-            return value.data  # type: ignore[return-value]
-        raise self.fail(value)
+NON_NEGATIVE = Number(minimum=0.0, preferred="6")
 
 
-NON_NEGATIVE = NonNegative()
-
-
-def _alpha_shape(call: Call) -> list[int | None]:
+def _alpha_shape(call: Call) -> list[int]:
     """PReLU's alpha: the input's shape without the batch axis, shared axes set to 1.
 
     Keras sets `shape[axis - 1]` with Python indexing, so 0 and negative axes wrap around.
     """
     shape = list(call.input[1:])
-    for axis in as_axes(call["shared_axes"]):
+    for axis in call.axes("shared_axes"):
         if not -len(shape) <= axis - 1 < len(shape):
             raise ShapeError(
                 f"expected shared axes from 1 to {len(shape)} for an input {show(call.input)}. "
-                f"Received: shared_axes={call['shared_axes']}",
+                f"Received: shared_axes={call.args['shared_axes']}",
                 "shared_axes",
             )
         shape[axis - 1] = 1
-    if None in shape:
+    sizes = [d for d in shape if d is not None]
+    if len(sizes) < len(shape):
         raise ShapeError(
             f"alpha would have the shape {show(shape)}: every axis that is not shared must be "
             f"known. Received: {show(call.input)}",
             "shared_axes",
         )
-    return shape
+    return sizes
 
 
 def _prelu_shape(call: Call) -> Shape:
@@ -58,13 +42,13 @@ def _prelu_shape(call: Call) -> Shape:
 
 
 def _prelu_weights(call: Call) -> list[Weight]:
-    return [Weight(math.prod(_alpha_shape(call)), True, itemsize(call))]  # type: ignore[arg-type]
+    return [Weight(math.prod(_alpha_shape(call)), True, itemsize(call))]
 
 
 def _softmax_shape(call: Call) -> Shape:
     """Keras builds any axis; one outside the input, none, or the same twice fails when it runs."""
     rank = len(call.input)
-    axes = as_axes(call["axis"])
+    axes = call.axes("axis")
     runs = "Keras builds the layer but fails when it runs"
     if not axes:
         raise ShapeError(f"expected at least one axis ({runs}). Received: axis=()", "axis")
@@ -73,14 +57,14 @@ def _softmax_shape(call: Call) -> Shape:
         if not -rank <= axis < rank:
             raise ShapeError(
                 f"expected axes from {-rank} to {rank - 1} for an input of rank {rank} "
-                f"(batch axis included; {runs}). Received: axis={call['axis']} "
+                f"(batch axis included; {runs}). Received: axis={call.args['axis']} "
                 f"for an input {show(call.input)}",
                 "axis",
             )
         if axis % rank in seen:
             raise ShapeError(
                 f"expected distinct axes; axis {axis % rank} is given twice ({runs}). "
-                f"Received: axis={call['axis']}",
+                f"Received: axis={call.args['axis']}",
                 "axis",
             )
         seen.add(axis % rank)
@@ -90,7 +74,7 @@ def _softmax_shape(call: Call) -> Shape:
 ENTRIES: tuple[LayerEntry, ...] = (
     layer(
         "ReLU",
-        positional("max_value", t.Optional(NON_NEGATIVE)),
+        positional("max_value", Nullable(NON_NEGATIVE)),
         positional("negative_slope", NON_NEGATIVE, 0.0),
         positional("threshold", NON_NEGATIVE, 0.0),
         shape=same_shape,
@@ -106,10 +90,10 @@ ENTRIES: tuple[LayerEntry, ...] = (
     ),
     layer(
         "PReLU",
-        keyword("alpha_initializer", t.INITIALIZER, "Zeros"),
-        keyword("alpha_regularizer", t.REGULARIZER),
-        keyword("alpha_constraint", t.CONSTRAINT),
-        keyword("shared_axes", t.Optional(t.AXIS)),
+        keyword("alpha_initializer", INITIALIZER, "Zeros"),
+        keyword("alpha_regularizer", REGULARIZER),
+        keyword("alpha_constraint", CONSTRAINT),
+        keyword("shared_axes", Nullable(AXIS)),
         shape=_prelu_shape,
         weights=_prelu_weights,
         saved_as_given=("shared_axes",),  # () saves as [], none as null
@@ -118,17 +102,18 @@ ENTRIES: tuple[LayerEntry, ...] = (
     ),
     layer(
         "ELU",
-        positional("alpha", t.NUMBER, 1.0),
+        positional("alpha", NUMBER, 1.0),
         shape=same_shape,
         summary="exponential linear unit",
         example="elu 0.5",
     ),
     layer(
         "Softmax",
-        positional("axis", t.AXIS, -1),
+        positional("axis", AXIS, -1),
         shape=_softmax_shape,
         saved_as_given=("axis",),
         call_arguments=(MASK,),
+        applies_activation=("softmax", "axis"),
         summary="softmax over an axis, or over several axes together",
         example="softmax",
     ),

@@ -9,9 +9,21 @@ the rules also refuse what would fail as soon as the model runs.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .. import argtypes as t
+from ..argtypes import (
+    AXIS,
+    BOOL,
+    INITIALIZER,
+    POSITIVE_INT,
+    RATE,
+    SEED,
+    Choice,
+    Dimensions,
+    Nullable,
+)
 from ..ir import PyValue, Shape, Value, Weight
 from .base import (
     MASK,
@@ -24,18 +36,18 @@ from .base import (
     regularizers_and_constraints,
     required,
 )
-from .rules import dense_weights, product, show
+from .rules import dense_weights, show
 
 
 @dataclass(frozen=True)
-class Dimensions(t.Shape):
+class KnownDimensions(Dimensions):
     """Known sizes only: `16`, `2x8` or `(2, 8)`."""
 
     description = "a positive integer or a shape such as 2x8"
 
     def coerce(self, value: Value) -> PyValue:
         dimensions = super().coerce(value)
-        if None in dimensions:  # type: ignore[operator]
+        if not isinstance(dimensions, tuple) or None in dimensions:
             raise self.fail(value)
         return dimensions
 
@@ -63,11 +75,11 @@ def _clash(a: int | None, b: int | None) -> bool:
 
 def _attention_axes(call: Call, rank: int) -> tuple[int, ...]:
     """The axes attended over, counted from the batch axis; by default all but batch and features."""
-    given = call["attention_axes"]
+    given = call.args["attention_axes"]  # as written, for messages
     if given is None:
         return tuple(range(1, rank - 1))
-    axes = given if isinstance(given, tuple) else (given,)
-    normalized = tuple(a if a >= 0 else rank + a for a in axes)  # type: ignore[operator]
+    axes = call.axes("attention_axes")
+    normalized = tuple(a if a >= 0 else rank + a for a in axes)
     if (
         not axes
         or any(not 1 <= a <= rank - 2 for a in normalized)
@@ -104,27 +116,33 @@ def _mha_shape(call: Call) -> Shape:
             raise ShapeError(
                 f"query and value must be equal on axis {axis}, which is not attended over. "
                 f"Received: query {show(query)}, value {show(value)}",
-                "attention_axes" if call["attention_axes"] is not None else None,
+                "attention_axes" if call.args["attention_axes"] is not None else None,
             )
-    output_shape: tuple[int, ...] | None = call["output_shape"]  # type: ignore[assignment]
+    output_shape = call.optional_sizes("output_shape")
     return (*query[:-1], *output_shape) if output_shape else query
 
 
 def _mha_weights(call: Call) -> list[Weight]:
     """The query, key, value (and gate) projections to (heads, size), and the output projection."""
-    query, value, key = query_value_key(call)
-    heads: int = call["num_heads"]  # type: ignore[assignment]
-    key_dim: int = call["key_dim"]  # type: ignore[assignment]
-    value_dim: int = call["value_dim"] or key_dim  # type: ignore[assignment]
-    use_bias = call["use_bias"]
-    output = call["output_shape"] or (query[-1],)
-    weights = dense_weights(query[-1], heads * key_dim, use_bias)  # type: ignore[arg-type]
-    weights += dense_weights(key[-1], heads * key_dim, use_bias)  # type: ignore[arg-type]
-    if call["use_gate"]:
-        weights += dense_weights(query[-1], heads * value_dim, use_bias)  # type: ignore[arg-type]
-    weights += dense_weights(value[-1], heads * value_dim, use_bias)  # type: ignore[arg-type]
-    weights += dense_weights(heads * value_dim, product(output), use_bias)  # type: ignore[arg-type]
+    # the shape rule has checked that the last dimensions are known
+    query_size, value_size, key_size = (_known_last(shape) for shape in query_value_key(call))
+    heads, key_dim = call.int("num_heads"), call.int("key_dim")
+    value_dim = call.optional_int("value_dim") or key_dim
+    use_bias = call.flag("use_bias")
+    output = math.prod(call.optional_sizes("output_shape") or (query_size,))
+    weights = dense_weights(query_size, heads * key_dim, use_bias)
+    weights += dense_weights(key_size, heads * key_dim, use_bias)
+    if call.flag("use_gate"):
+        weights += dense_weights(query_size, heads * value_dim, use_bias)
+    weights += dense_weights(value_size, heads * value_dim, use_bias)
+    weights += dense_weights(heads * value_dim, output, use_bias)
     return weights
+
+
+def _known_last(shape: Shape) -> int:
+    last = shape[-1]
+    assert last is not None, "the shape rule refuses an unknown last dimension"
+    return last
 
 
 # ---------------------------------------------------------------------------- Attention
@@ -139,9 +157,9 @@ def _attention_shape(call: Call) -> Shape:
         )
     # the scores are query . key (dot) or sum(tanh(query + key)) (concat, which broadcasts)
     q, k = query[-1], key[-1]
-    if _clash(q, k) and not (call["score_mode"] == "concat" and 1 in (q, k)):
+    if _clash(q, k) and not (call.word("score_mode") == "concat" and 1 in (q, k)):
         raise ShapeError(
-            f"query and key must have the same last dimension for score_mode={call['score_mode']}. "
+            f"query and key must have the same last dimension for score_mode={call.word('score_mode')}. "
             f"Received: query {show(query)}, key {show(key)}"
         )
     if _clash(key[-2], value[-2]):
@@ -160,10 +178,10 @@ def _attention_shape(call: Call) -> Shape:
 
 def _attention_weights(call: Call) -> list[Weight]:
     """A scalar scale if use_scale, a scalar concat_score_weight for score_mode=concat."""
-    return [Weight(1)] * (bool(call["use_scale"]) + (call["score_mode"] == "concat"))
+    return [Weight(1)] * (call.flag("use_scale") + (call.word("score_mode") == "concat"))
 
 
-def _mha_saved_defaults(config, shapes) -> dict:
+def _mha_saved_defaults(config: Mapping, shapes: list) -> dict:
     """Keras saves attention_axes left out as every axis but batch and features, value_dim
     as key_dim."""
     if not shapes:
@@ -177,18 +195,18 @@ def _mha_saved_defaults(config, shapes) -> dict:
 ENTRIES: tuple[LayerEntry, ...] = (
     layer(
         "MultiHeadAttention",
-        required("num_heads", t.POSITIVE_INT),
-        required("key_dim", t.POSITIVE_INT),
-        keyword("value_dim", t.Optional(t.POSITIVE_INT)),
-        keyword("dropout", t.RATE, 0.0),
-        keyword("use_bias", t.BOOL, True),
-        keyword("output_shape", t.Optional(Dimensions())),
-        keyword("attention_axes", t.Optional(t.AXIS)),
-        keyword("kernel_initializer", t.INITIALIZER, "glorot_uniform"),
-        keyword("bias_initializer", t.INITIALIZER, "zeros"),
+        required("num_heads", POSITIVE_INT),
+        required("key_dim", POSITIVE_INT),
+        keyword("value_dim", Nullable(POSITIVE_INT)),
+        keyword("dropout", RATE, 0.0),
+        keyword("use_bias", BOOL, True),
+        keyword("output_shape", Nullable(KnownDimensions())),
+        keyword("attention_axes", Nullable(AXIS)),
+        keyword("kernel_initializer", INITIALIZER, "glorot_uniform"),
+        keyword("bias_initializer", INITIALIZER, "zeros"),
         *regularizers_and_constraints("kernel", "bias"),
-        keyword("use_gate", t.BOOL, False),
-        keyword("seed", t.SEED),
+        keyword("use_gate", BOOL, False),
+        keyword("seed", SEED),
         shape=_mha_shape,
         weights=_mha_weights,
         saved_settings=(("sliding_window", (None,)),),
@@ -210,10 +228,10 @@ ENTRIES: tuple[LayerEntry, ...] = (
     ),
     layer(
         "Attention",
-        keyword("use_scale", t.BOOL, False),
-        keyword("score_mode", t.Choice("score mode", ("dot", "concat")), "dot"),
-        keyword("dropout", t.RATE, 0.0),
-        keyword("seed", t.SEED),
+        keyword("use_scale", BOOL, False),
+        keyword("score_mode", Choice("score mode", ("dot", "concat")), "dot"),
+        keyword("dropout", RATE, 0.0),
+        keyword("seed", SEED),
         shape=_attention_shape,
         weights=_attention_weights,
         call_arguments=(

@@ -5,13 +5,26 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from .. import argtypes as t
+from ..argtypes import (
+    BOOL,
+    CONV1D_PADDING,
+    DATA_FORMAT,
+    INITIALIZER,
+    OPTIONAL_ACTIVATION,
+    PADDING,
+    POSITIVE_INT,
+    ArgType,
+    IntTuple,
+    Nullable,
+)
 from ..ir import PyValue, Shape, Weight
 from .base import (
     Call,
     LayerEntry,
     Param,
+    ParamRule,
     ShapeError,
+    ShapeRule,
     keyword,
     layer,
     positional,
@@ -21,7 +34,6 @@ from .base import (
 from .rules import (
     conv_length,
     deconv_length,
-    ints,
     join_channels,
     known,
     positive_spatial,
@@ -31,13 +43,13 @@ from .rules import (
 
 
 @dataclass(frozen=True)
-class NonNegativeInts(t.IntTuple):
+class NonNegativeInts(IntTuple):
     """An int, or a tuple of `rank` ints, each 0 or more: a transposed convolution's output_padding."""
 
     minimum: int = 0
 
     @property
-    def description(self) -> str:  # type: ignore[override]
+    def description(self) -> str:
         if self.rank == 1:
             return "a non-negative integer, or a tuple of one such as (1,)"
         example = "x".join(["1"] * self.rank)
@@ -49,84 +61,84 @@ def ones(rank: int) -> PyValue:
     return 1 if rank == 1 else (1,) * rank
 
 
-def conv_params(rank: int, padding: t.ArgType) -> tuple[Param, ...]:
-    sizes = t.IntTuple(rank)
+def conv_params(rank: int, padding: ArgType) -> tuple[Param, ...]:
+    sizes = IntTuple(rank)
     return (
-        required("filters", t.POSITIVE_INT),
+        required("filters", POSITIVE_INT, example="16"),
         required("kernel_size", sizes),
         positional("strides", sizes, ones(rank)),
         positional("padding", padding, "valid"),
-        keyword("data_format", t.DATA_FORMAT),
+        keyword("data_format", DATA_FORMAT),
         keyword("dilation_rate", sizes, ones(rank)),
-        keyword("groups", t.POSITIVE_INT, 1),
-        keyword("activation", t.OPTIONAL_ACTIVATION),
-        keyword("use_bias", t.BOOL, True),
-        keyword("kernel_initializer", t.INITIALIZER, "glorot_uniform"),
-        keyword("bias_initializer", t.INITIALIZER, "zeros"),
+        keyword("groups", POSITIVE_INT, 1),
+        keyword("activation", OPTIONAL_ACTIVATION),
+        keyword("use_bias", BOOL, True),
+        keyword("kernel_initializer", INITIALIZER, "glorot_uniform"),
+        keyword("bias_initializer", INITIALIZER, "zeros"),
         *regularizers_and_constraints("kernel", "bias"),
     )
 
 
 def conv_transpose_params(rank: int) -> tuple[Param, ...]:
-    sizes = t.IntTuple(rank)
-    output_padding = keyword("output_padding", t.Optional(NonNegativeInts(rank)))
-    data_format = keyword("data_format", t.DATA_FORMAT)
+    sizes = IntTuple(rank)
+    output_padding = keyword("output_padding", Nullable(NonNegativeInts(rank)))
+    data_format = keyword("data_format", DATA_FORMAT)
     # Conv3DTranspose takes data_format before output_padding; the others after.
     middle = (data_format, output_padding) if rank == 3 else (output_padding, data_format)
     return (
-        required("filters", t.POSITIVE_INT),
+        required("filters", POSITIVE_INT, example="16"),
         required("kernel_size", sizes),
         positional("strides", sizes, ones(rank)),
-        positional("padding", t.PADDING, "valid"),
+        positional("padding", PADDING, "valid"),
         *middle,
         keyword("dilation_rate", sizes, ones(rank)),
-        keyword("activation", t.OPTIONAL_ACTIVATION),
-        keyword("use_bias", t.BOOL, True),
-        keyword("kernel_initializer", t.INITIALIZER, "glorot_uniform"),
-        keyword("bias_initializer", t.INITIALIZER, "zeros"),
+        keyword("activation", OPTIONAL_ACTIVATION),
+        keyword("use_bias", BOOL, True),
+        keyword("kernel_initializer", INITIALIZER, "glorot_uniform"),
+        keyword("bias_initializer", INITIALIZER, "zeros"),
         *regularizers_and_constraints("kernel", "bias"),
     )
 
 
 def separable_params(rank: int) -> tuple[Param, ...]:
-    sizes = t.IntTuple(rank)
+    sizes = IntTuple(rank)
     return (
-        required("filters", t.POSITIVE_INT),
+        required("filters", POSITIVE_INT, example="16"),
         required("kernel_size", sizes),
         positional("strides", sizes, ones(rank)),
-        positional("padding", t.PADDING, "valid"),
-        keyword("data_format", t.DATA_FORMAT),
+        positional("padding", PADDING, "valid"),
+        keyword("data_format", DATA_FORMAT),
         keyword("dilation_rate", sizes, ones(rank)),
-        keyword("depth_multiplier", t.POSITIVE_INT, 1),
-        keyword("activation", t.OPTIONAL_ACTIVATION),
-        keyword("use_bias", t.BOOL, True),
-        keyword("depthwise_initializer", t.INITIALIZER, "glorot_uniform"),
-        keyword("pointwise_initializer", t.INITIALIZER, "glorot_uniform"),
-        keyword("bias_initializer", t.INITIALIZER, "zeros"),
+        keyword("depth_multiplier", POSITIVE_INT, 1),
+        keyword("activation", OPTIONAL_ACTIVATION),
+        keyword("use_bias", BOOL, True),
+        keyword("depthwise_initializer", INITIALIZER, "glorot_uniform"),
+        keyword("pointwise_initializer", INITIALIZER, "glorot_uniform"),
+        keyword("bias_initializer", INITIALIZER, "zeros"),
         *regularizers_and_constraints("depthwise", "pointwise", "bias"),
     )
 
 
 def depthwise_params(rank: int) -> tuple[Param, ...]:
-    sizes = t.IntTuple(rank)
+    sizes = IntTuple(rank)
     return (
         required("kernel_size", sizes),
         positional("strides", sizes, ones(rank)),
-        positional("padding", t.PADDING, "valid"),
-        positional("depth_multiplier", t.POSITIVE_INT, 1),
-        keyword("data_format", t.DATA_FORMAT),
+        positional("padding", PADDING, "valid"),
+        positional("depth_multiplier", POSITIVE_INT, 1),
+        keyword("data_format", DATA_FORMAT),
         keyword("dilation_rate", sizes, ones(rank)),
-        keyword("activation", t.OPTIONAL_ACTIVATION),
-        keyword("use_bias", t.BOOL, True),
-        keyword("depthwise_initializer", t.INITIALIZER, "glorot_uniform"),
-        keyword("bias_initializer", t.INITIALIZER, "zeros"),
+        keyword("activation", OPTIONAL_ACTIVATION),
+        keyword("use_bias", BOOL, True),
+        keyword("depthwise_initializer", INITIALIZER, "glorot_uniform"),
+        keyword("bias_initializer", INITIALIZER, "zeros"),
         *regularizers_and_constraints("depthwise", "bias"),
     )
 
 
 def no_strides_with_dilation(call: Call, rank: int) -> None:
     """Conv and ConvTranspose refuse strides > 1 together with dilation_rate > 1, on any axes."""
-    strides, dilation = ints(call["strides"], rank), ints(call["dilation_rate"], rank)
+    strides, dilation = call.ints("strides", rank), call.ints("dilation_rate", rank)
     if max(strides) > 1 and max(dilation) > 1:
         raise ShapeError(
             "strides > 1 cannot be combined with dilation_rate > 1. "
@@ -143,49 +155,49 @@ def input_channels(call: Call, rank: int) -> tuple[tuple[int | None, ...], int]:
 
 def conv_spatial(call: Call, rank: int, spatial: tuple[int | None, ...]) -> list[int | None]:
     """The output's spatial dimensions of a (depthwise, separable) convolution."""
-    kernel, strides = ints(call["kernel_size"], rank), ints(call["strides"], rank)
-    dilation = ints(call["dilation_rate"], rank)
+    kernel, strides = call.ints("kernel_size", rank), call.ints("strides", rank)
+    dilation, padding = call.ints("dilation_rate", rank), call.word("padding")
     out = [
-        conv_length(n, k, s, call["padding"], d)  # type: ignore[arg-type]
+        conv_length(n, k, s, padding, d)
         for n, k, s, d in zip(spatial, kernel, strides, dilation, strict=True)
     ]
     positive_spatial(call, out, "kernel_size")
     return out
 
 
-def conv_shape(rank: int):
+def conv_shape(rank: int) -> ShapeRule:
     def rule(call: Call) -> Shape:
         no_strides_with_dilation(call, rank)
         spatial, channels = input_channels(call, rank)
-        groups = call["groups"]
-        if channels % groups or call["filters"] % groups:  # type: ignore[operator]
+        groups, filters = call.int("groups"), call.int("filters")
+        if channels % groups or filters % groups:
             raise ShapeError(
                 f"groups={groups} must divide both the input channels ({channels}) "
-                f"and filters ({call['filters']})",
+                f"and filters ({filters})",
                 "groups",
             )
-        return join_channels(call, conv_spatial(call, rank, spatial), call["filters"])  # type: ignore[arg-type]
+        return join_channels(call, conv_spatial(call, rank, spatial), filters)
 
     return rule
 
 
-def conv_weights(rank: int):
+def conv_weights(rank: int) -> ParamRule:
     def rule(call: Call) -> list[Weight]:
-        _, channels = split_channels(call, rank)
-        kernel = math.prod(ints(call["kernel_size"], rank))
-        filters: int = call["filters"]  # type: ignore[assignment]
-        weights = [Weight(kernel * (channels // call["groups"]) * filters)]  # type: ignore[operator]
-        if call["use_bias"]:
+        _, channels = input_channels(call, rank)
+        kernel = math.prod(call.ints("kernel_size", rank))
+        filters = call.int("filters")
+        weights = [Weight(kernel * (channels // call.int("groups")) * filters)]
+        if call.flag("use_bias"):
             weights.append(Weight(filters))
         return weights
 
     return rule
 
 
-def conv_transpose_shape(rank: int):
+def conv_transpose_shape(rank: int) -> ShapeRule:
     def rule(call: Call) -> Shape:
-        strides = ints(call["strides"], rank)
-        extra = None if call["output_padding"] is None else ints(call["output_padding"], rank)
+        strides = call.ints("strides", rank)
+        extra = call.optional_ints("output_padding", rank)
         if extra is not None and any(p >= s for p, s in zip(extra, strides, strict=True)):
             raise ShapeError(
                 "output_padding must be less than strides on every axis. "
@@ -194,69 +206,70 @@ def conv_transpose_shape(rank: int):
             )
         no_strides_with_dilation(call, rank)
         spatial, _ = input_channels(call, rank)
-        kernel, dilation = ints(call["kernel_size"], rank), ints(call["dilation_rate"], rank)
+        kernel, dilation = call.ints("kernel_size", rank), call.ints("dilation_rate", rank)
+        padding = call.word("padding")
         out = [
-            deconv_length(n, k, s, call["padding"], d, None if extra is None else extra[i])  # type: ignore[arg-type]
+            deconv_length(n, k, s, padding, d, None if extra is None else extra[i])
             for i, (n, k, s, d) in enumerate(zip(spatial, kernel, strides, dilation, strict=True))
         ]
         positive_spatial(call, out, "kernel_size" if extra is None else "output_padding")
-        return join_channels(call, out, call["filters"])  # type: ignore[arg-type]
+        return join_channels(call, out, call.int("filters"))
 
     return rule
 
 
-def conv_transpose_weights(rank: int):
+def conv_transpose_weights(rank: int) -> ParamRule:
     def rule(call: Call) -> list[Weight]:
         _, channels = input_channels(call, rank)
-        kernel = math.prod(ints(call["kernel_size"], rank))
-        filters: int = call["filters"]  # type: ignore[assignment]
+        kernel = math.prod(call.ints("kernel_size", rank))
+        filters = call.int("filters")
         weights = [Weight(kernel * filters * channels)]
-        if call["use_bias"]:
+        if call.flag("use_bias"):
             weights.append(Weight(filters))
         return weights
 
     return rule
 
 
-def separable_shape(rank: int):
+def separable_shape(rank: int) -> ShapeRule:
     def rule(call: Call) -> Shape:
         spatial, _ = input_channels(call, rank)
-        return join_channels(call, conv_spatial(call, rank, spatial), call["filters"])  # type: ignore[arg-type]
+        return join_channels(call, conv_spatial(call, rank, spatial), call.int("filters"))
 
     return rule
 
 
-def separable_weights(rank: int):
+def separable_weights(rank: int) -> ParamRule:
     def rule(call: Call) -> list[Weight]:
         _, channels = input_channels(call, rank)
-        depthwise = channels * call["depth_multiplier"]  # type: ignore[operator]
-        filters: int = call["filters"]  # type: ignore[assignment]
+        depthwise = channels * call.int("depth_multiplier")
+        filters = call.int("filters")
         weights = [
-            Weight(math.prod(ints(call["kernel_size"], rank)) * depthwise),
+            Weight(math.prod(call.ints("kernel_size", rank)) * depthwise),
             Weight(depthwise * filters),
         ]
-        if call["use_bias"]:
+        if call.flag("use_bias"):
             weights.append(Weight(filters))
         return weights
 
     return rule
 
 
-def depthwise_shape(rank: int):
+def depthwise_shape(rank: int) -> ShapeRule:
     def rule(call: Call) -> Shape:
         spatial, channels = input_channels(call, rank)
         out = conv_spatial(call, rank, spatial)
-        return join_channels(call, out, channels * call["depth_multiplier"])  # type: ignore[operator]
+        return join_channels(call, out, channels * call.int("depth_multiplier"))
 
     return rule
 
 
-def depthwise_weights(rank: int):
+def depthwise_weights(rank: int) -> ParamRule:
     def rule(call: Call) -> list[Weight]:
         _, channels = input_channels(call, rank)
-        depthwise = channels * call["depth_multiplier"]  # type: ignore[operator]
-        weights = [Weight(math.prod(ints(call["kernel_size"], rank)) * depthwise)]
-        if call["use_bias"]:
+        depthwise = channels * call.int("depth_multiplier")
+        weights = [Weight(math.prod(call.ints("kernel_size", rank)) * depthwise)]
+        if call.flag("use_bias"):
             weights.append(Weight(depthwise))
         return weights
 
@@ -266,7 +279,7 @@ def depthwise_weights(rank: int):
 ENTRIES: tuple[LayerEntry, ...] = (
     layer(
         "Conv1D",
-        *conv_params(1, t.CONV1D_PADDING),
+        *conv_params(1, CONV1D_PADDING),
         shape=conv_shape(1),
         weights=conv_weights(1),
         aliases=("convolution1d",),
@@ -275,7 +288,7 @@ ENTRIES: tuple[LayerEntry, ...] = (
     ),
     layer(
         "Conv2D",
-        *conv_params(2, t.PADDING),
+        *conv_params(2, PADDING),
         shape=conv_shape(2),
         weights=conv_weights(2),
         aliases=("convolution2d",),
@@ -284,7 +297,7 @@ ENTRIES: tuple[LayerEntry, ...] = (
     ),
     layer(
         "Conv3D",
-        *conv_params(3, t.PADDING),
+        *conv_params(3, PADDING),
         shape=conv_shape(3),
         weights=conv_weights(3),
         aliases=("convolution3d",),

@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
-from .. import argtypes as t
+from ..argtypes import (
+    ACTIVATION,
+    BOOL,
+    CONSTRAINT,
+    DATA_FORMAT,
+    DTYPE,
+    INITIALIZER,
+    OPTIONAL_ACTIVATION,
+    POSITIVE_INT,
+    RATE,
+    REGULARIZER,
+    SEED,
+    SHAPE,
+    TARGET_SHAPE,
+    TEXT,
+    Nullable,
+)
 from ..ir import Shape, Weight
 from .base import (
     TRAINING,
@@ -20,32 +36,35 @@ from .rules import dense_weights, last_dimension, product, show
 
 
 def _input_shape(call: Call) -> Shape:
-    return (call["batch_size"], *call["shape"])  # type: ignore[misc]
+    return (call.optional_int("batch_size"), *call.shape("shape"))
 
 
 INPUT = LayerEntry(
     "Input",
     (
-        required("shape", t.SHAPE),
-        keyword("batch_size", t.Optional(t.POSITIVE_INT)),
-        keyword("dtype", t.DTYPE),
-        keyword("name", t.TEXT),
+        required("shape", SHAPE),
+        keyword("batch_size", Nullable(POSITIVE_INT)),
+        keyword("dtype", DTYPE),
+        keyword("name", TEXT),
     ),
     shape_rule=_input_shape,
     min_inputs=0,
     max_inputs=0,
     summary="a model input; its shape leaves out the batch axis",
     example="input 28x28",
+    saved_class="InputLayer",
+    # what else Keras saves for an input, each with the only value the DSL writes
+    saved_settings=(("sparse", (False,)), ("ragged", (False,)), ("optional", (False,))),
 )
 
 
 def _dense_shape(call: Call) -> Shape:
     last_dimension(call)
-    return (*call.input[:-1], call["units"])  # type: ignore[misc]
+    return (*call.input[:-1], call.int("units"))
 
 
 def _dense_weights(call: Call) -> list[Weight]:
-    return dense_weights(last_dimension(call), call["units"], call["use_bias"])  # type: ignore[arg-type]
+    return dense_weights(last_dimension(call), call.int("units"), call.flag("use_bias"))
 
 
 def _flatten_shape(call: Call) -> Shape:
@@ -54,7 +73,7 @@ def _flatten_shape(call: Call) -> Shape:
 
 
 def _reshape_shape(call: Call) -> Shape:
-    target: tuple[int, ...] = call["target_shape"]  # type: ignore[assignment]
+    target = call.sizes("target_shape")
     size = product(call.input[1:])
     known_target = [d for d in target if d != -1]
     if size is None:
@@ -90,22 +109,22 @@ def _with_rest(target: tuple[int, ...]) -> str:
 
 
 def _embedding_shape(call: Call) -> Shape:
-    return (*call.input, call["output_dim"])  # type: ignore[misc]
+    return (*call.input, call.int("output_dim"))
 
 
 def _embedding_weights(call: Call) -> list[Weight]:
-    return [Weight(call["input_dim"] * call["output_dim"])]  # type: ignore[operator]
+    return [Weight(call.int("input_dim") * call.int("output_dim"))]
 
 
 ENTRIES: tuple[LayerEntry, ...] = (
     INPUT,
     layer(
         "Dense",
-        required("units", t.POSITIVE_INT),
-        positional("activation", t.OPTIONAL_ACTIVATION),
-        positional("use_bias", t.BOOL, True),
-        keyword("kernel_initializer", t.INITIALIZER, "glorot_uniform"),
-        keyword("bias_initializer", t.INITIALIZER, "zeros"),
+        required("units", POSITIVE_INT),
+        positional("activation", OPTIONAL_ACTIVATION),
+        positional("use_bias", BOOL, True),
+        keyword("kernel_initializer", INITIALIZER, "glorot_uniform"),
+        keyword("bias_initializer", INITIALIZER, "zeros"),
         *regularizers_and_constraints("kernel", "bias"),
         shape=_dense_shape,
         weights=_dense_weights,
@@ -115,23 +134,23 @@ ENTRIES: tuple[LayerEntry, ...] = (
     ),
     layer(
         "Activation",
-        required("activation", t.ACTIVATION),
+        required("activation", ACTIVATION),
         shape=same_shape,
         summary="applies an activation function",
         example="activation softmax",
     ),
     layer(
         "Flatten",
-        keyword("data_format", t.DATA_FORMAT),
+        keyword("data_format", DATA_FORMAT),
         shape=_flatten_shape,
         summary="flattens all but the batch axis",
         example="flatten",
     ),
     layer(
         "Dropout",
-        required("rate", t.RATE),
-        positional("noise_shape", t.Optional(t.SHAPE)),
-        positional("seed", t.SEED),
+        required("rate", RATE),
+        positional("noise_shape", Nullable(SHAPE)),
+        positional("seed", SEED),
         shape=same_shape,
         summary="zeroes a fraction of the inputs while training",
         example="dropout 0.5",
@@ -139,22 +158,23 @@ ENTRIES: tuple[LayerEntry, ...] = (
     ),
     layer(
         "Reshape",
-        required("target_shape", t.TARGET_SHAPE),
+        required("target_shape", TARGET_SHAPE, example="7x4x16"),
         shape=_reshape_shape,
         summary="reshapes to a fixed shape; -1 stands for the rest",
         example="reshape 7x7x16",
     ),
     layer(
         "Embedding",
-        required("input_dim", t.POSITIVE_INT),
-        required("output_dim", t.POSITIVE_INT),
-        keyword("embeddings_initializer", t.INITIALIZER, "uniform"),
-        keyword("embeddings_regularizer", t.REGULARIZER),
-        keyword("embeddings_constraint", t.CONSTRAINT),
-        keyword("mask_zero", t.BOOL, False),
+        required("input_dim", POSITIVE_INT, example="1000"),
+        required("output_dim", POSITIVE_INT, example="64"),
+        keyword("embeddings_initializer", INITIALIZER, "uniform"),
+        keyword("embeddings_regularizer", REGULARIZER),
+        keyword("embeddings_constraint", CONSTRAINT),
+        keyword("mask_zero", BOOL, False),
         shape=_embedding_shape,
         weights=_embedding_weights,
         saved_settings=(("activity_regularizer", (None,)),),
+        ids_below="input_dim",  # its inputs are ids in [0, input_dim)
         summary="maps integer ids to dense vectors",
         example="embedding 10000 64",
     ),

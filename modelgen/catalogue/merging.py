@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import argtypes as t
-from ..argtypes import ArgType
-from ..ir import PyValue, Shape, Value, ValueKind
+from ..argtypes import BOOL, INT, ArgType, all_integers
+from ..ir import PyValue, Shape, Value
 from .base import Call, LayerEntry, ShapeError, keyword, layer, positional, required
 from .rules import broadcast, show
 
@@ -19,13 +18,10 @@ class DotAxes(ArgType):
     example = "(1, 2)"
 
     def coerce(self, value: Value) -> PyValue:
-        if value.kind is ValueKind.INT:
-            return value.data  # type: ignore[return-value]
-        if value.kind is ValueKind.TUPLE:
-            items = value.data
-            assert isinstance(items, tuple)
-            if len(items) == 2 and all(i.kind is ValueKind.INT for i in items):
-                return value.python()
+        if value.integer is not None:
+            return value.integer
+        if isinstance(value.data, tuple) and len(value.data) == 2 and all_integers(value):
+            return value.python()
         raise self.fail(value)
 
 
@@ -49,9 +45,9 @@ def elementwise_shape(call: Call) -> Shape:
     """
     batch = _batch_size(call)
     first = call.inputs[0]
-    out: Shape | None = first[1:]
+    out: Shape = first[1:]
     for other in call.inputs[1:]:
-        merged = broadcast(out, other[1:])  # type: ignore[arg-type]
+        merged = broadcast(out, other[1:])
         if merged is None:
             raise ShapeError(
                 f"inputs {show(first)} and {show(other)} have incompatible shapes",
@@ -59,7 +55,7 @@ def elementwise_shape(call: Call) -> Shape:
                 "e.g. the same units on each branch",
             )
         out = merged
-    return (batch, *out)  # type: ignore[misc]
+    return (batch, *out)
 
 
 def _concatenate_shape(call: Call) -> Shape:
@@ -71,7 +67,7 @@ def _concatenate_shape(call: Call) -> Shape:
                 f"inputs {show(first)} and {show(shape)} have different ranks",
                 hint="flatten or reshape an input so that all have the same rank",
             )
-    axis: int = call["axis"]  # type: ignore[assignment]
+    axis = call.int("axis")
     if not -rank <= axis < rank:
         raise ShapeError(
             f"expected an axis from {-rank} to {rank - 1} for inputs of rank {rank} "
@@ -87,23 +83,26 @@ def _concatenate_shape(call: Call) -> Shape:
             if shape[i] != sized[0][i]:
                 raise ShapeError(
                     f"inputs {show(sized[0])} and {show(shape)} differ on axis {i}",
-                    hint=f"only the axis joined along (axis={call['axis']}) may differ: "
+                    hint=f"only the axis joined along (axis={call.int('axis')}) may differ: "
                     "resize, crop or pool an input to match",
                 )
     sizes = [s[axis] for s in shapes]
+    known = [d for d in sizes if d is not None]
     out = list(first)  # Keras keeps the first input's dimensions, unknown ones included
-    out[axis] = None if None in sizes else sum(sizes)  # type: ignore[arg-type]
+    out[axis] = sum(known) if len(known) == len(sizes) else None
     return tuple(out)
 
 
 def _dot_axes(call: Call) -> tuple[int, int]:
     """The two axes Dot reduces, as indices into the inputs' shapes (batch axis included)."""
     first, second = call.inputs
-    axes: int | tuple[int, int] = call["axes"]  # type: ignore[assignment]
-    if isinstance(axes, int):
-        pair = (axes % len(first), axes % len(second)) if axes < 0 else (axes, axes)
+    axes = call.args["axes"]  # as written, for messages
+    given = call.axes("axes")  # one for both inputs, or one for each
+    if len(given) == 1:
+        (axis,) = given
+        pair = (axis % len(first), axis % len(second)) if axis < 0 else (axis, axis)
     else:
-        pair = axes
+        pair = (given[0], given[1])
     for axis, shape in zip(pair, (first, second), strict=True):
         if not -len(shape) <= axis < len(shape):
             raise ShapeError(
@@ -153,7 +152,7 @@ def _merge(keyword_: str, summary: str, inputs: tuple[int, int | None] = (2, Non
 ENTRIES: tuple[LayerEntry, ...] = (
     layer(
         "Concatenate",
-        positional("axis", t.INT, -1),
+        positional("axis", INT, -1),
         shape=_concatenate_shape,
         inputs=(2, None),
         aliases=("concat",),
@@ -168,8 +167,8 @@ ENTRIES: tuple[LayerEntry, ...] = (
     _merge("Minimum", "element-wise minimum of its inputs"),
     layer(
         "Dot",
-        required("axes", DotAxes()),
-        keyword("normalize", t.BOOL, False),
+        required("axes", DotAxes(), example="10"),
+        keyword("normalize", BOOL, False),
         shape=_dot_shape,
         inputs=(2, 2),
         summary="dot products of its two inputs' samples along an axis of each",

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .. import argtypes as t
-from ..argtypes import ArgType
-from ..ir import PyValue, Shape, Value, ValueKind, Weight
+from ..argtypes import (
+    AXIS,
+    BOOL,
+    CONSTRAINT,
+    INITIALIZER,
+    INT,
+    NUMBER,
+    REGULARIZER,
+    ArgType,
+    Nullable,
+)
+from ..ir import PyValue, Shape, Value, Weight
 from .base import MASK, TRAINING, Call, LayerEntry, ShapeError, keyword, layer, positional, required
 from .rules import itemsize, show
 
@@ -20,12 +30,9 @@ class Numbers(ArgType):
     example = "0.5"
 
     def coerce(self, value: Value) -> PyValue:
-        if value.kind in (ValueKind.INT, ValueKind.FLOAT):
-            return value.data  # type: ignore[return-value]
-        if value.kind is ValueKind.TUPLE and all(
-            i.kind in (ValueKind.INT, ValueKind.FLOAT)
-            for i in value.data  # type: ignore[union-attr]
-        ):
+        if value.number is not None:
+            return value.number
+        if isinstance(value.data, tuple) and all(i.number is not None for i in value.data):
             return value.python()
         raise self.fail(value)
 
@@ -38,25 +45,25 @@ class Groups(ArgType):
     example = "8"
 
     def coerce(self, value: Value) -> PyValue:
-        if value.kind is ValueKind.INT and (value.data == -1 or value.data >= 1):  # type: ignore[operator]
-            return value.data  # type: ignore[return-value]
+        if value.integer is not None and (value.integer == -1 or value.integer >= 1):
+            return value.integer
         raise self.fail(value)
 
 
 NUMBERS = Numbers()
-OPTIONAL_NUMBERS = t.Optional(NUMBERS)
+OPTIONAL_NUMBERS = Nullable(NUMBERS)
 GROUPS = Groups()
 
-CENTER_AND_SCALE = (keyword("center", t.BOOL, True), keyword("scale", t.BOOL, True))
+CENTER_AND_SCALE = (keyword("center", BOOL, True), keyword("scale", BOOL, True))
 BETA_AND_GAMMA_INITIALIZERS = (
-    keyword("beta_initializer", t.INITIALIZER, "zeros"),
-    keyword("gamma_initializer", t.INITIALIZER, "ones"),
+    keyword("beta_initializer", INITIALIZER, "zeros"),
+    keyword("gamma_initializer", INITIALIZER, "ones"),
 )
 BETA_AND_GAMMA_REGULARIZERS_AND_CONSTRAINTS = (
-    keyword("beta_regularizer", t.REGULARIZER),
-    keyword("gamma_regularizer", t.REGULARIZER),
-    keyword("beta_constraint", t.CONSTRAINT),
-    keyword("gamma_constraint", t.CONSTRAINT),
+    keyword("beta_regularizer", REGULARIZER),
+    keyword("gamma_regularizer", REGULARIZER),
+    keyword("beta_constraint", CONSTRAINT),
+    keyword("gamma_constraint", CONSTRAINT),
 )
 SCALE_AND_CENTER = (
     *CENTER_AND_SCALE,
@@ -88,13 +95,6 @@ def axis_size(call: Call, axis: int) -> int:
     return size
 
 
-def as_axes(value: PyValue) -> tuple[int, ...]:
-    """An `axis` argument (an int, a tuple of ints, or None for none) as a tuple."""
-    if value is None:
-        return ()
-    return value if isinstance(value, tuple) else (value,)  # type: ignore[return-value]
-
-
 def distinct_axes(call: Call, axes: tuple[int, ...]) -> list[int]:
     """The axes as indices; an axis named twice (as 2 and -1, say) is refused."""
     indices = [axis_index(call, a) for a in axes]
@@ -112,25 +112,26 @@ FLOAT_DTYPES = (None, "float16", "bfloat16", "float32", "float64")
 
 
 def _batch_norm_shape(call: Call) -> Shape:
-    axis_size(call, call["axis"])  # type: ignore[arg-type]
-    if call["renorm"] and call.args.get("dtype") not in FLOAT_DTYPES:
+    axis_size(call, call.int("axis"))
+    if call.flag("renorm") and call.args.get("dtype") not in FLOAT_DTYPES:
         # renorm's moving standard deviation starts as the square root of a float
         raise ShapeError(
-            f"expected a float dtype with renorm=true. Received: dtype={call['dtype']}", "renorm"
+            f"expected a float dtype with renorm=true. Received: dtype={call.args['dtype']}",
+            "renorm",
         )
     return call.input
 
 
 def _batch_norm_weights(call: Call) -> list[Weight]:
-    size, bytes_ = axis_size(call, call["axis"]), itemsize(call)  # type: ignore[arg-type]
-    weights = [Weight(size, True, bytes_) for flag in ("scale", "center") if call[flag]]
+    size, bytes_ = axis_size(call, call.int("axis")), itemsize(call)
+    weights = [Weight(size, True, bytes_) for flag in ("scale", "center") if call.flag(flag)]
     # the moving mean and variance; renorm adds a moving stddev and its own mean and stddev
-    moving = 5 if call["renorm"] else 2
+    moving = 5 if call.flag("renorm") else 2
     return weights + [Weight(size, False, bytes_)] * moving
 
 
 def _layer_norm_size(call: Call) -> int:
-    axes = distinct_axes(call, as_axes(call["axis"]))
+    axes = distinct_axes(call, call.axes("axis"))
     return math.prod(axis_size(call, a) for a in axes)
 
 
@@ -141,21 +142,21 @@ def _layer_norm_shape(call: Call) -> Shape:
 
 def _layer_norm_weights(call: Call) -> list[Weight]:
     size, bytes_ = _layer_norm_size(call), itemsize(call)
-    rms = call["rms_scaling"]
-    gamma = call["scale"] or rms
-    beta = call["center"] and not rms
+    rms = call.flag("rms_scaling")
+    gamma = call.flag("scale") or rms
+    beta = call.flag("center") and not rms
     return [Weight(size, True, bytes_) for present in (gamma, beta) if present]
 
 
 def _group_channels(call: Call) -> int:
-    channels = axis_size(call, call["axis"])  # type: ignore[arg-type]
-    groups: int = call["groups"]  # type: ignore[assignment]
+    channels = axis_size(call, call.int("axis"))
+    groups = call.int("groups")
     if groups == -1:
         return channels
     if groups > channels or channels % groups:
         raise ShapeError(
             f"expected a number of groups that divides the {channels} channels of axis "
-            f"{call['axis']}. Received: groups={groups} for an input {show(call.input)}",
+            f"{call.args['axis']}. Received: groups={groups} for an input {show(call.input)}",
             "groups",
         )
     return channels
@@ -168,13 +169,13 @@ def _group_norm_shape(call: Call) -> Shape:
 
 def _group_norm_weights(call: Call) -> list[Weight]:
     channels, bytes_ = _group_channels(call), itemsize(call)
-    return [Weight(channels, True, bytes_) for flag in ("scale", "center") if call[flag]]
+    return [Weight(channels, True, bytes_) for flag in ("scale", "center") if call.flag(flag)]
 
 
 def _kept_axes(call: Call) -> list[int]:
     """Normalization's kept axes, sorted, as Keras builds them; their sizes must be known."""
     shape = call.input
-    kept = sorted(axis_index(call, a) for a in as_axes(call["axis"]))
+    kept = sorted(axis_index(call, a) for a in call.axes("axis"))
     for index in kept:
         if shape[index] is None:
             raise ShapeError(
@@ -186,7 +187,7 @@ def _kept_axes(call: Call) -> list[int]:
 
 def _normalization_shape(call: Call) -> Shape:
     shape, kept = call.input, _kept_axes(call)
-    mean, variance = call["mean"], call["variance"]
+    mean, variance = call.args["mean"], call.args["variance"]
     if (mean is None) != (variance is None):
         given, missing = ("mean", "variance") if variance is None else ("variance", "mean")
         raise ShapeError(
@@ -196,11 +197,10 @@ def _normalization_shape(call: Call) -> Shape:
     if mean is None:
         # The mean and variance weights hold one number per kept axis; Keras then
         # reshapes them to the input's rank, which fails if an axis was named twice.
-        sizes = [shape[i] for i in kept]
-        if math.prod(sizes) != math.prod(shape[i] for i in set(kept)):  # type: ignore[misc]
+        if _size(shape, kept) != _size(shape, set(kept)):
             twice = next(i for i in kept if kept.count(i) > 1)
             raise ShapeError(
-                f"expected distinct axes; axis {twice} is given twice. Received: axis={call['axis']}",
+                f"expected distinct axes; axis {twice} is given twice. Received: axis={call.args['axis']}",
                 "axis",
             )
         return shape
@@ -211,7 +211,7 @@ def _normalization_shape(call: Call) -> Shape:
             f"Received: {show(variance_shape)}",
             "variance",
         )
-    if len(mean_shape) > len(as_axes(call["axis"])):
+    if len(mean_shape) > len(call.axes("axis")):
         raise ShapeError(
             f"expected a single number for the mean when no axis is kept. Received: mean={mean}",
             "mean",
@@ -225,14 +225,22 @@ def _normalization_shape(call: Call) -> Shape:
     return shape
 
 
+def _size(shape: Shape, kept: Iterable[int]) -> int:
+    """The number of elements on the kept axes, which `_kept_axes` checked are known."""
+    sizes = [shape[i] for i in kept]
+    known = [d for d in sizes if d is not None]
+    assert len(known) == len(sizes), "the kept axes are known"
+    return math.prod(known)
+
+
 def _value_shape(value: PyValue) -> tuple[int, ...]:
     return (len(value),) if isinstance(value, tuple) else ()
 
 
 def _normalization_weights(call: Call) -> list[Weight]:
-    if call["mean"] is not None:
+    if call.args["mean"] is not None:
         return []  # given mean and variance are constants, not weights
-    size, bytes_ = math.prod(call.input[i] for i in _kept_axes(call)), itemsize(call)  # type: ignore[misc]
+    size, bytes_ = _size(call.input, _kept_axes(call)), itemsize(call)
     # mean and variance, and an int64 sample count kept for older saved models
     return [Weight(size, False, bytes_), Weight(size, False, bytes_), Weight(1, False, 8)]
 
@@ -241,7 +249,7 @@ def _rescaling_shape(call: Call) -> Shape:
     """Keras builds any scale and offset; a tuple that cannot broadcast fails when it runs."""
     last = call.input[-1]
     for name in ("scale", "offset"):
-        value = call[name]
+        value = call.args[name]
         if isinstance(value, tuple) and last is not None and len(value) not in (1, last):
             raise ShapeError(
                 f"expected 1 or {last} numbers for {name} (the size of the last axis of the "
@@ -255,17 +263,17 @@ def _rescaling_shape(call: Call) -> Shape:
 ENTRIES: tuple[LayerEntry, ...] = (
     layer(
         "BatchNormalization",
-        positional("axis", t.INT, -1),
-        positional("momentum", t.NUMBER, 0.99),
-        positional("epsilon", t.NUMBER, 0.001),
+        positional("axis", INT, -1),
+        positional("momentum", NUMBER, 0.99),
+        positional("epsilon", NUMBER, 0.001),
         *CENTER_AND_SCALE,
         *BETA_AND_GAMMA_INITIALIZERS,
-        keyword("moving_mean_initializer", t.INITIALIZER, "zeros"),
-        keyword("moving_variance_initializer", t.INITIALIZER, "ones"),
+        keyword("moving_mean_initializer", INITIALIZER, "zeros"),
+        keyword("moving_variance_initializer", INITIALIZER, "ones"),
         *BETA_AND_GAMMA_REGULARIZERS_AND_CONSTRAINTS,
-        keyword("renorm", t.BOOL, False),
-        keyword("renorm_momentum", t.NUMBER, 0.99),
-        keyword("synchronized", t.BOOL, False),
+        keyword("renorm", BOOL, False),
+        keyword("renorm_momentum", NUMBER, 0.99),
+        keyword("synchronized", BOOL, False),
         shape=_batch_norm_shape,
         weights=_batch_norm_weights,
         saved_settings=(("renorm_clipping", (None, {})),),
@@ -276,10 +284,10 @@ ENTRIES: tuple[LayerEntry, ...] = (
     ),
     layer(
         "LayerNormalization",
-        positional("axis", t.AXIS, -1),
-        positional("epsilon", t.NUMBER, 0.001),
+        positional("axis", AXIS, -1),
+        positional("epsilon", NUMBER, 0.001),
         *SCALE_AND_CENTER,
-        keyword("rms_scaling", t.BOOL, False),
+        keyword("rms_scaling", BOOL, False),
         shape=_layer_norm_shape,
         weights=_layer_norm_weights,
         aliases=("layernorm",),
@@ -289,8 +297,8 @@ ENTRIES: tuple[LayerEntry, ...] = (
     layer(
         "GroupNormalization",
         positional("groups", GROUPS, 32),
-        positional("axis", t.INT, -1),
-        positional("epsilon", t.NUMBER, 0.001),
+        positional("axis", INT, -1),
+        positional("epsilon", NUMBER, 0.001),
         *SCALE_AND_CENTER,
         shape=_group_norm_shape,
         weights=_group_norm_weights,
@@ -300,10 +308,10 @@ ENTRIES: tuple[LayerEntry, ...] = (
     ),
     layer(
         "Normalization",
-        positional("axis", t.Optional(t.AXIS), -1),
+        positional("axis", Nullable(AXIS), -1),
         keyword("mean", OPTIONAL_NUMBERS),
         keyword("variance", OPTIONAL_NUMBERS),
-        keyword("invert", t.BOOL, False),
+        keyword("invert", BOOL, False),
         shape=_normalization_shape,
         weights=_normalization_weights,
         # Keras saves the axes as a tuple in the order given: -1 as (-1,), (2, -1) as is
@@ -315,7 +323,7 @@ ENTRIES: tuple[LayerEntry, ...] = (
     ),
     layer(
         "Rescaling",
-        required("scale", NUMBERS),
+        required("scale", NUMBERS, example="10"),
         positional("offset", NUMBERS, 0.0),
         shape=_rescaling_shape,
         summary="computes inputs * scale + offset, e.g. to map pixel values into [-1, 1]",

@@ -8,7 +8,7 @@ code applies them as `keras.ops.add(x, 3.0)`.
 
 from __future__ import annotations
 
-from .. import argtypes as t
+from ..argtypes import NUMBER
 from .base import LayerEntry, required, same_shape
 
 
@@ -17,12 +17,12 @@ def _operation(
 ) -> LayerEntry:
     return LayerEntry(
         f"{function}_constant",
-        (required("operand", t.NUMBER),),
+        (required("operand", NUMBER, example="10"),),
         same_shape,
         summary=summary,
         example=example,
         operation=function,
-        operation_class=class_name,
+        saved_class=class_name,
         recorded_as=recorded_as,
     )
 

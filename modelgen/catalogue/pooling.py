@@ -2,43 +2,47 @@
 
 from __future__ import annotations
 
-from .. import argtypes as t
-from ..ir import Shape
+from collections.abc import Mapping
+
+from ..argtypes import BOOL, DATA_FORMAT, PADDING, IntTuple, Nullable
+from ..ir import PyValue, Shape
 from .base import (
     MASK,
     NO_DEFAULT,
     Call,
     LayerEntry,
+    NoDefault,
     Param,
     ShapeError,
+    ShapeRule,
     keyword,
     layer,
     positional,
 )
-from .rules import conv_length, ints, join_channels, positive_spatial, split_channels
+from .rules import conv_length, join_channels, positive_spatial, split_channels
 
 
-def pooling_params(rank: int, pool_size: object = NO_DEFAULT) -> tuple[Param, ...]:
+def pooling_params(rank: int, pool_size: PyValue | NoDefault = NO_DEFAULT) -> tuple[Param, ...]:
     """`pool_size` defaults to 2 on every axis for max pooling; average pooling has no default.
 
     Without a default, pool_size stays a positional parameter written `pool_size=...` in
     the code (as the example specs' golden files show it), and the shape rule asks for it.
     """
-    sizes = t.IntTuple(rank)
+    sizes = IntTuple(rank)
     return (
         Param("pool_size", sizes, positional=True, default=pool_size),
-        positional("strides", t.Optional(sizes)),
-        positional("padding", t.PADDING, "valid"),
-        keyword("data_format", t.DATA_FORMAT),
+        positional("strides", Nullable(sizes)),
+        positional("padding", PADDING, "valid"),
+        keyword("data_format", DATA_FORMAT),
     )
 
 
-def strides_of_pool_size(config, shapes) -> dict:
+def strides_of_pool_size(config: Mapping, shapes: list) -> dict:
     """Keras saves strides left out as the pool size."""
     return {"strides": config.get("pool_size")}
 
 
-def pooling_shape(rank: int):
+def pooling_shape(rank: int) -> ShapeRule:
     def rule(call: Call) -> Shape:
         if call.args.get("pool_size") is None:
             raise ShapeError(
@@ -46,11 +50,13 @@ def pooling_shape(rank: int):
                 f"e.g. '{call.entry.keyword.lower()} {'x'.join(['2'] * rank)}'"
             )
         spatial, channels = split_channels(call, rank)
-        pool = ints(call["pool_size"], rank)
-        strides = pool if call["strides"] is None else ints(call["strides"], rank)
+        pool = call.ints("pool_size", rank)
+        strides = call.optional_ints("strides", rank)
+        if strides is None:
+            strides = pool
+        padding = call.word("padding")
         out = [
-            conv_length(n, k, s, call["padding"])  # type: ignore[arg-type]
-            for n, k, s in zip(spatial, pool, strides, strict=True)
+            conv_length(n, k, s, padding) for n, k, s in zip(spatial, pool, strides, strict=True)
         ]
         positive_spatial(call, out, "pool_size")
         return join_channels(call, out, channels)
@@ -58,13 +64,13 @@ def pooling_shape(rank: int):
     return rule
 
 
-GLOBAL_POOLING_PARAMS = (keyword("data_format", t.DATA_FORMAT), keyword("keepdims", t.BOOL, False))
+GLOBAL_POOLING_PARAMS = (keyword("data_format", DATA_FORMAT), keyword("keepdims", BOOL, False))
 
 
-def global_pooling_shape(rank: int):
+def global_pooling_shape(rank: int) -> ShapeRule:
     def rule(call: Call) -> Shape:
         spatial, channels = split_channels(call, rank)
-        if call["keepdims"]:
+        if call.flag("keepdims"):
             return join_channels(call, [1] * len(spatial), channels)
         return (call.input[0], channels)
 

@@ -5,10 +5,20 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
-from .. import argtypes as t
-from ..argtypes import ArgType
-from ..ir import PyValue, Shape, Value, ValueKind
-from .base import TRAINING, Call, LayerEntry, keyword, layer, positional, required, same_shape
+from ..argtypes import DATA_FORMAT, RATE, SEED, SHAPE, ArgType, Nullable
+from ..ir import PyValue, Shape, Value
+from .base import (
+    TRAINING,
+    Call,
+    LayerEntry,
+    Param,
+    ShapeRule,
+    keyword,
+    layer,
+    positional,
+    required,
+    same_shape,
+)
 from .rules import expect_rank
 
 
@@ -20,8 +30,8 @@ class Fraction(ArgType):
     example = "0.1"
 
     def coerce(self, value: Value) -> PyValue:
-        if value.kind in (ValueKind.INT, ValueKind.FLOAT) and 0 <= value.data <= 1:  # type: ignore[operator]
-            return value.data  # type: ignore[return-value]
+        if value.number is not None and 0 <= value.number <= 1:
+            return value.number
         raise self.fail(value)
 
 
@@ -35,7 +45,7 @@ def without_trainable(entry: LayerEntry) -> LayerEntry:
     )
 
 
-def rank_rule(rank: int):
+def rank_rule(rank: int) -> ShapeRule:
     """Same shape, for an input of exactly `rank` dimensions (batch axis included)."""
 
     def rule(call: Call) -> Shape:
@@ -45,11 +55,11 @@ def rank_rule(rank: int):
 
 
 def spatial_dropout(rank: int) -> LayerEntry:
-    params = (required("rate", t.RATE),)
+    params: tuple[Param, ...] = (required("rate", RATE),)
     if rank == 1:
-        params += (positional("seed", t.SEED),)
+        params += (positional("seed", SEED),)
     else:
-        params += (keyword("data_format", t.DATA_FORMAT), keyword("seed", t.SEED))
+        params += (keyword("data_format", DATA_FORMAT), keyword("seed", SEED))
     return without_trainable(
         layer(
             f"SpatialDropout{rank}D",
@@ -68,8 +78,8 @@ ENTRIES: tuple[LayerEntry, ...] = (
     spatial_dropout(3),
     layer(
         "GaussianNoise",
-        required("stddev", FRACTION),
-        positional("seed", t.SEED),
+        required("stddev", FRACTION, example="10"),
+        positional("seed", SEED),
         shape=same_shape,
         call_arguments=(TRAINING,),
         summary="adds zero-centred Gaussian noise while training",
@@ -77,8 +87,8 @@ ENTRIES: tuple[LayerEntry, ...] = (
     ),
     layer(
         "GaussianDropout",
-        required("rate", t.RATE),
-        positional("seed", t.SEED),
+        required("rate", RATE),
+        positional("seed", SEED),
         shape=same_shape,
         call_arguments=(TRAINING,),
         summary="multiplies by one-centred Gaussian noise while training",
@@ -86,9 +96,9 @@ ENTRIES: tuple[LayerEntry, ...] = (
     ),
     layer(
         "AlphaDropout",
-        required("rate", t.RATE),
-        positional("noise_shape", t.Optional(t.SHAPE)),
-        positional("seed", t.SEED),
+        required("rate", RATE),
+        positional("noise_shape", Nullable(SHAPE)),
+        positional("seed", SEED),
         shape=same_shape,
         call_arguments=(TRAINING,),
         summary="dropout that keeps the mean and variance of its inputs, for SELU networks",

@@ -7,15 +7,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import argtypes as t
-from ..argtypes import ArgType
+from ..argtypes import DATA_FORMAT, POSITIVE_INT, ArgType, Choice, IntTuple
 from ..ir import PyValue, Shape, Value, ValueKind
-from .base import Call, LayerEntry, ShapeError, keyword, layer, positional, required
-from .rules import expect_rank, ints, join_channels, show, split_channels
+from .base import (
+    Call,
+    LayerEntry,
+    ShapeError,
+    ShapeRule,
+    int_tuple,
+    keyword,
+    layer,
+    positional,
+    required,
+)
+from .rules import expect_rank, join_channels, show, split_channels
 
 
 def _natural(value: Value) -> bool:
-    return value.kind is ValueKind.INT and value.data >= 0  # type: ignore[operator]
+    return value.integer is not None and value.integer >= 0
 
 
 def _pair(value: Value) -> bool:
@@ -40,7 +49,7 @@ class Margins(ArgType):
     rank: int
 
     @property
-    def description(self) -> str:  # type: ignore[override]
+    def description(self) -> str:
         if self.rank == 1:
             return "a non-negative integer, or 2 of them (before, after) such as 1x2"
         pairs = ", ".join(["(1, 2)"] * self.rank)
@@ -50,22 +59,23 @@ class Margins(ArgType):
         )
 
     @property
-    def example(self) -> str:  # type: ignore[override]
+    def example(self) -> str:
         return "x".join(["1"] * max(self.rank, 2))
 
     def canonical(self, value: PyValue) -> PyValue:
         """Every form as Keras saves it: a (before, after) pair per axis (1D: one pair)."""
+        pairs: tuple[PyValue, ...]
         if isinstance(value, int):
             pairs = ((value, value),) * self.rank
         elif self.rank == 1:
-            pairs = (tuple(value),)  # type: ignore[arg-type]
+            pairs = (_items(value),)
         else:
-            pairs = tuple((v, v) if isinstance(v, int) else tuple(v) for v in value)  # type: ignore[union-attr, arg-type]
+            pairs = tuple((v, v) if isinstance(v, int) else _items(v) for v in _items(value))
         return pairs[0] if self.rank == 1 else pairs
 
     def coerce(self, value: Value) -> PyValue:
-        if _natural(value):
-            return value.data  # type: ignore[return-value]
+        if value.integer is not None and value.integer >= 0:
+            return value.integer
         if self.rank == 1 and _pair(value):
             return value.python()
         items = value.data
@@ -80,13 +90,26 @@ class Margins(ArgType):
         raise self.fail(value)
 
 
-def pairs(value: PyValue, rank: int) -> list[tuple[int, int]]:
-    """A `Margins` value as one (before, after) pair per axis."""
-    if rank == 1:
-        before, after = ints(value, 2)
-        return [(before, after)]
-    axes = value if isinstance(value, tuple) else (value,) * rank
-    return [tuple(ints(axis, 2)) for axis in axes]  # type: ignore[misc]
+def _items(value: PyValue) -> tuple[PyValue, ...]:
+    """`tuple(value)` of a tuple or a string; `TypeError` for any other value, as `tuple()`
+    raises (the importer gives `canonical` what a config holds, and reports that error)."""
+    if isinstance(value, str):
+        return tuple(value)
+    if not isinstance(value, tuple):
+        raise TypeError(f"{value!r} is not a tuple")
+    return value
+
+
+def pairs(call: Call, name: str, rank: int) -> list[tuple[int, int]]:
+    """A `Margins` parameter as one (before, after) pair per axis."""
+    value = call.args[name]
+    axes = (value,) if rank == 1 else value if isinstance(value, tuple) else (value,) * rank
+    return [_pair_of(int_tuple(axis, 2, name)) for axis in axes]
+
+
+def _pair_of(sides: tuple[int, ...]) -> tuple[int, int]:
+    before, after = sides
+    return before, after
 
 
 @dataclass(frozen=True)
@@ -108,28 +131,28 @@ class Axes(ArgType):
 
 
 MARGINS_1D, MARGINS_2D, MARGINS_3D = Margins(1), Margins(2), Margins(3)
-INTERPOLATION = t.Choice(
+INTERPOLATION = Choice(
     "interpolation", ("nearest", "bilinear", "bicubic", "area", "lanczos3", "lanczos5")
 )
 AXES = Axes()
 
 
-def zero_padding_shape(rank: int):
+def zero_padding_shape(rank: int) -> ShapeRule:
     def rule(call: Call) -> Shape:
         spatial, channels = split_channels(call, rank)
         out = [
             None if n is None else n + before + after
-            for n, (before, after) in zip(spatial, pairs(call["padding"], rank), strict=True)
+            for n, (before, after) in zip(spatial, pairs(call, "padding", rank), strict=True)
         ]
         return join_channels(call, out, channels)
 
     return rule
 
 
-def cropping_shape(rank: int):
+def cropping_shape(rank: int) -> ShapeRule:
     def rule(call: Call) -> Shape:
         spatial, channels = split_channels(call, rank)
-        cropping = pairs(call["cropping"], rank)
+        cropping = pairs(call, "cropping", rank)
         out = [
             None if n is None else n - before - after
             for n, (before, after) in zip(spatial, cropping, strict=True)
@@ -146,12 +169,12 @@ def cropping_shape(rank: int):
     return rule
 
 
-def up_sampling_shape(rank: int):
+def up_sampling_shape(rank: int) -> ShapeRule:
     def rule(call: Call) -> Shape:
         spatial, channels = split_channels(call, rank)
         out = [
             None if n is None else n * size
-            for n, size in zip(spatial, ints(call["size"], rank), strict=True)
+            for n, size in zip(spatial, call.ints("size", rank), strict=True)
         ]
         return join_channels(call, out, channels)
 
@@ -159,7 +182,7 @@ def up_sampling_shape(rank: int):
 
 
 def _permute_shape(call: Call) -> Shape:
-    dims: tuple[int, ...] = call["dims"]  # type: ignore[assignment]
+    dims = call.sizes("dims")
     if sorted(dims) != list(range(1, len(dims) + 1)):
         raise ShapeError(
             f"dims must order the axes 1 to {len(dims)} (the batch axis, 0, stays first), "
@@ -178,14 +201,14 @@ def _permute_shape(call: Call) -> Shape:
 
 def _repeat_vector_shape(call: Call) -> Shape:
     batch, features = expect_rank(call, 2)
-    return (batch, call["n"], features)  # type: ignore[return-value]
+    return (batch, call.int("n"), features)
 
 
 ENTRIES: tuple[LayerEntry, ...] = (
     layer(
         "ZeroPadding1D",
         positional("padding", MARGINS_1D, 1),
-        keyword("data_format", t.DATA_FORMAT),
+        keyword("data_format", DATA_FORMAT),
         shape=zero_padding_shape(1),
         summary="adds zeros at the start and end of the steps axis",
         example="zeropadding1d 2",
@@ -193,7 +216,7 @@ ENTRIES: tuple[LayerEntry, ...] = (
     layer(
         "ZeroPadding2D",
         positional("padding", MARGINS_2D, (1, 1)),
-        keyword("data_format", t.DATA_FORMAT),
+        keyword("data_format", DATA_FORMAT),
         shape=zero_padding_shape(2),
         summary="adds rows and columns of zeros around images",
         example="zeropadding2d ((1, 2), (1, 2))",
@@ -201,7 +224,7 @@ ENTRIES: tuple[LayerEntry, ...] = (
     layer(
         "ZeroPadding3D",
         positional("padding", MARGINS_3D, ((1, 1), (1, 1), (1, 1))),
-        keyword("data_format", t.DATA_FORMAT),
+        keyword("data_format", DATA_FORMAT),
         shape=zero_padding_shape(3),
         summary="adds zeros around volumes",
         example="zeropadding3d 1x2x2",
@@ -216,7 +239,7 @@ ENTRIES: tuple[LayerEntry, ...] = (
     layer(
         "Cropping2D",
         positional("cropping", MARGINS_2D, ((0, 0), (0, 0))),
-        keyword("data_format", t.DATA_FORMAT),
+        keyword("data_format", DATA_FORMAT),
         shape=cropping_shape(2),
         summary="cuts rows and columns off the edges of images",
         example="cropping2d ((2, 2), (4, 4))",
@@ -224,22 +247,22 @@ ENTRIES: tuple[LayerEntry, ...] = (
     layer(
         "Cropping3D",
         positional("cropping", MARGINS_3D, ((1, 1), (1, 1), (1, 1))),
-        keyword("data_format", t.DATA_FORMAT),
+        keyword("data_format", DATA_FORMAT),
         shape=cropping_shape(3),
         summary="cuts the edges off volumes",
         example="cropping3d 1x2x2",
     ),
     layer(
         "UpSampling1D",
-        positional("size", t.POSITIVE_INT, 2),
+        positional("size", POSITIVE_INT, 2),
         shape=up_sampling_shape(1),
         summary="repeats each step size times",
         example="upsampling1d 2",
     ),
     layer(
         "UpSampling2D",
-        positional("size", t.IntTuple(2), (2, 2)),
-        keyword("data_format", t.DATA_FORMAT),
+        positional("size", IntTuple(2), (2, 2)),
+        keyword("data_format", DATA_FORMAT),
         keyword("interpolation", INTERPOLATION, "nearest"),
         shape=up_sampling_shape(2),
         summary="enlarges images by size, repeating rows and columns or interpolating",
@@ -247,22 +270,22 @@ ENTRIES: tuple[LayerEntry, ...] = (
     ),
     layer(
         "UpSampling3D",
-        positional("size", t.IntTuple(3), (2, 2, 2)),
-        keyword("data_format", t.DATA_FORMAT),
+        positional("size", IntTuple(3), (2, 2, 2)),
+        keyword("data_format", DATA_FORMAT),
         shape=up_sampling_shape(3),
         summary="enlarges volumes by size, repeating along each axis",
         example="upsampling3d 2x2x2",
     ),
     layer(
         "Permute",
-        required("dims", AXES),
+        required("dims", AXES, example="10"),
         shape=_permute_shape,
         summary="reorders the axes after the batch axis (numbered from 1)",
         example="permute 2x1",
     ),
     layer(
         "RepeatVector",
-        required("n", t.POSITIVE_INT),
+        required("n", POSITIVE_INT),
         shape=_repeat_vector_shape,
         summary="repeats a vector n times: (batch, features) to (batch, n, features)",
         example="repeatvector 10",

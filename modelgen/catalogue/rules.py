@@ -12,7 +12,7 @@ import math
 from collections.abc import Sequence
 
 from ..argtypes import DTYPE_ITEMSIZE
-from ..ir import PyValue, Shape, Weight
+from ..ir import Shape, Weight
 from .base import Call, ShapeError
 
 
@@ -68,13 +68,6 @@ def known(dimension: int | None, what: str, shape: Shape) -> int:
 def last_dimension(call: Call) -> int:
     shape = expect_min_rank(call, 2)
     return known(shape[-1], "the last dimension", shape)
-
-
-def ints(value: PyValue, rank: int) -> tuple[int, ...]:
-    """An `int or tuple` argument as a tuple of `rank` ints."""
-    if isinstance(value, tuple):
-        return tuple(int(v) for v in value)  # type: ignore[arg-type]
-    return (int(value),) * rank  # type: ignore[arg-type]
 
 
 def channels_first(call: Call) -> bool:
@@ -160,7 +153,7 @@ def broadcast(first: Shape, second: Shape) -> Shape | None:
     return tuple(out)
 
 
-def dense_weights(inputs: int, units: int, use_bias: PyValue) -> list[Weight]:
+def dense_weights(inputs: int, units: int, use_bias: bool) -> list[Weight]:
     weights = [Weight(inputs * units)]
     if use_bias:
         weights.append(Weight(units))
@@ -169,9 +162,8 @@ def dense_weights(inputs: int, units: int, use_bias: PyValue) -> list[Weight]:
 
 def product(dimensions: Sequence[int | None]) -> int | None:
     """The number of elements, or None if any dimension is unknown."""
-    if any(d is None for d in dimensions):
-        return None
-    return math.prod(dimensions)  # type: ignore[arg-type]
+    sizes = [d for d in dimensions if d is not None]
+    return math.prod(sizes) if len(sizes) == len(dimensions) else None
 
 
 def itemsize(call: Call) -> int:

@@ -15,19 +15,22 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+from collections.abc import Callable, Mapping
+from typing import TypeVar
 
-from .. import argtypes as t
+from ..argtypes import Choice
 from ..ir import Shape, Weight
 from .base import MASK, TRAINING, Call, LayerEntry, ShapeError, keyword, layer
 from .rules import as_declared, expect_min_rank, show
 
 # The wrapped layer takes these; see the module docstring.
 PASSED_ON = ("dtype", "trainable")
+_Result = TypeVar("_Result")  # what a rule gives: a shape, or weights
 
 
-def wrapper(keyword_: str, *args, **kwargs) -> LayerEntry:
-    """A catalogue entry like `layer(...)`'s, whose dtype= and trainable= go to the wrapped layer."""
-    entry = layer(keyword_, *args, **kwargs)
+def wrapper(entry: LayerEntry) -> LayerEntry:
+    """A `layer(...)` entry of a wrapper, without the dtype= and trainable= that go to the
+    wrapped layer."""
     return dataclasses.replace(
         entry, params=tuple(p for p in entry.params if p.name not in PASSED_ON)
     )
@@ -49,7 +52,7 @@ def wrapped_weights(inner: Call) -> list[Weight]:
 
 def _bidirectional_inner(call: Call) -> Call:
     inner = wrapped(call, call.input)
-    if inner["go_backwards"]:
+    if inner.flag("go_backwards"):
         raise ShapeError(
             "the wrapped layer must run forwards (go_backwards=false): "
             "Bidirectional makes the backward copy itself",
@@ -61,8 +64,9 @@ def _bidirectional_inner(call: Call) -> Call:
 def _bidirectional_shape(call: Call) -> Shape:
     inner = _bidirectional_inner(call)
     shape = inner.entry.shape_rule(inner)
-    if call["merge_mode"] == "concat":  # the two directions side by side
-        return (*shape[:-1], shape[-1] * 2)  # type: ignore[operator]
+    if call.word("merge_mode") == "concat":  # the two directions side by side
+        last = shape[-1]
+        return (*shape[:-1], None if last is None else last * 2)
     return shape  # sum, mul, ave: element-wise
 
 
@@ -71,7 +75,7 @@ def _bidirectional_weights(call: Call) -> list[Weight]:
     return wrapped_weights(_bidirectional_inner(call)) * 2
 
 
-def _backward_copy(config, shapes) -> dict:
+def _backward_copy(config: Mapping, shapes: list) -> dict:
     """What Keras saves as the backward layer when none is given: the forward layer's
     config, run the other way (and named after it, which the importer does not compare)."""
     forward = config.get("layer")
@@ -91,10 +95,10 @@ def _step(call: Call) -> Call:
     return wrapped(call, (shape[0], *shape[2:]))
 
 
-def _on_each_step(rule):
+def _on_each_step(rule: Callable[[Call], _Result]) -> Callable[[Call], _Result]:
     """Apply a rule of the wrapped layer to one step, saying so if it refuses."""
 
-    def apply(step: Call):
+    def apply(step: Call) -> _Result:
         try:
             return rule(step)
         except ShapeError as error:
@@ -121,24 +125,28 @@ def _time_distributed_weights(call: Call) -> list[Weight]:
 
 ENTRIES: tuple[LayerEntry, ...] = (
     wrapper(
-        "Bidirectional",
-        keyword("merge_mode", t.Choice("merge mode", ("concat", "sum", "mul", "ave")), "concat"),
-        shape=_bidirectional_shape,
-        weights=_bidirectional_weights,
-        saved_defaults=_backward_copy,
-        call_inputs=("sequences",),
-        call_arguments=(("initial_state", (None,)), MASK, TRAINING),
-        wraps=("SimpleRNN", "LSTM", "GRU"),
-        summary="runs a recurrent layer forwards and backwards and merges the two",
-        example="bidirectional lstm 64 return_sequences=true",
+        layer(
+            "Bidirectional",
+            keyword("merge_mode", Choice("merge mode", ("concat", "sum", "mul", "ave")), "concat"),
+            shape=_bidirectional_shape,
+            weights=_bidirectional_weights,
+            saved_defaults=_backward_copy,
+            call_inputs=("sequences",),
+            call_arguments=(("initial_state", (None,)), MASK, TRAINING),
+            wraps=("SimpleRNN", "LSTM", "GRU"),
+            summary="runs a recurrent layer forwards and backwards and merges the two",
+            example="bidirectional lstm 64 return_sequences=true",
+        )
     ),
     wrapper(
-        "TimeDistributed",
-        shape=_time_distributed_shape,
-        weights=_time_distributed_weights,
-        call_arguments=(TRAINING, MASK),
-        wraps=("*",),
-        summary="applies a layer to every time step (axis 1) of its input",
-        example="timedistributed dense 10",
+        layer(
+            "TimeDistributed",
+            shape=_time_distributed_shape,
+            weights=_time_distributed_weights,
+            call_arguments=(TRAINING, MASK),
+            wraps=("*",),
+            summary="applies a layer to every time step (axis 1) of its input",
+            example="timedistributed dense 10",
+        )
     ),
 )
