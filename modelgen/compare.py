@@ -23,6 +23,7 @@ import dataclasses
 import functools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -32,15 +33,13 @@ from .errors import format_diagnostics, visible
 from .formatting import format_code
 from .generate import Generated, generate_all
 from .graph import ModelGraph
+from .render import main_block
 from .styles import STYLES
 from .summary import Summary, summarize
 from .templating import environment
 
 if TYPE_CHECKING:
     import jinja2
-
-# Every generated module ends so; a notebook cell leaves it out and builds the model itself.
-MAIN_BLOCK = '\n\nif __name__ == "__main__":\n    build_model().summary()\n'
 
 
 @dataclass(frozen=True)
@@ -57,6 +56,14 @@ class Pane:
 
 
 @dataclass(frozen=True)
+class Cell:
+    """A cell of the summary table as the html page places it."""
+
+    text: str
+    css_class: str  # number, wraps, or ""
+
+
+@dataclass(frozen=True)
 class Page:
     model_name: str
     headline: str
@@ -64,9 +71,11 @@ class Page:
     spec_source: str
     spec_fence: str
     summary_header: tuple[str, ...]
-    summary_numeric: tuple[bool, ...]  # which columns hold numbers, to align right
-    summary_classes: tuple[str, ...]  # each column's CSS class (html): number, or wraps
+    summary_rules: tuple[str, ...]  # Markdown's line under the header: `---:` aligns numbers right
     summary_rows: tuple[tuple[str, ...], ...]
+    # The same table for html, each cell with its column's CSS class
+    summary_head: tuple[Cell, ...]
+    summary_body: tuple[tuple[Cell, ...], ...]
     summary_totals: tuple[str, ...]
     total_params: int
     total_params_text: str  # `266,610`
@@ -120,16 +129,20 @@ def _column_class(column: str) -> str:
     return {"Param #": "number", "Connected to": "wraps"}.get(column, "")
 
 
+def _cells(texts: tuple[str, ...], classes: tuple[str, ...]) -> tuple[Cell, ...]:
+    return tuple(Cell(text, css_class) for text, css_class in zip(texts, classes, strict=True))
+
+
 def page(graph: ModelGraph, imports: str = "keras", markdown: bool = False) -> Page:
     """The view every format starts from. With `markdown`, whatever comes from the spec or
     its file name (the model's and layers' names, shapes, connections) is a code span,
     ready to place in Markdown; otherwise it is plain text, which HTML templates escape."""
     summary: Summary = summarize(graph)
-    if markdown:
-        name, cell = code_span, functools.partial(code_span, table=True)
-    else:
-        name = cell = visible
-    numeric = tuple(c == "Param #" for c in summary.header())
+    name: Callable[[str], str] = code_span if markdown else visible
+    cell: Callable[[str], str] = functools.partial(code_span, table=True) if markdown else visible
+    header = tuple(summary.header())
+    numeric = tuple(c == "Param #" for c in header)
+    classes = tuple(_column_class(c) for c in header)
     rows = tuple(
         tuple(c if numeric[i] else cell(c) for i, c in enumerate(row)) for row in summary.cells()
     )
@@ -144,10 +157,11 @@ def page(graph: ModelGraph, imports: str = "keras", markdown: bool = False) -> P
         spec_name=name(Path(graph.spec.filename).name),
         spec_source=source,
         spec_fence=fence(source),
-        summary_header=tuple(summary.header()),
-        summary_numeric=numeric,
-        summary_classes=tuple(_column_class(c) for c in summary.header()),
+        summary_header=header,
+        summary_rules=tuple("---:" if n else "---" for n in numeric),
         summary_rows=rows,
+        summary_head=_cells(header, classes),
+        summary_body=tuple(_cells(row, classes) for row in rows),
         summary_totals=tuple(summary.totals()),
         total_params=summary.total,
         total_params_text=f"{summary.total:,}",
@@ -232,7 +246,7 @@ def notebook(graph: ModelGraph, imports: str = "keras") -> str:
 
 def _notebook_code(code: str, variable: str) -> str:
     """A style's module without its `__main__` block, then building the model and its summary."""
-    body = code.removesuffix(MAIN_BLOCK)
+    body = code.removesuffix(main_block())
     assert body != code, "a generated module no longer ends with its __main__ block"
     return f"{body}\n\n{variable} = build_model()\n{variable}.summary()"
 

@@ -17,6 +17,8 @@ import pytest
 from modelgen import compare, plot
 from modelgen.errors import visible
 from modelgen.generate import load
+from modelgen.render import main_block
+from modelgen.styles import STYLES
 from modelgen.summary import summarize
 
 from .goldens import EXAMPLES
@@ -26,7 +28,7 @@ from .test_plot import TOWERS_BOXES, assert_says_how_to_install_dot, named, run_
 MLP = EXAMPLES / "mnist_mlp" / "mnist_mlp.mg"
 RESNET = Path(__file__).parent / "specs" / "resnet18.mg"  # 69 layers
 TOWERS = EXAMPLES / "two_towers" / "two_towers.mg"
-ALL_STYLES = ["sequential", "sequential-list", "functional", "subclass"]
+ALL_STYLES = list(STYLES)  # every registered style, in registry order
 
 
 def example(spec):
@@ -34,7 +36,7 @@ def example(spec):
 
 
 def golden(name: str, style: str) -> str:
-    return (EXAMPLES / name / f"{name}_{style.replace('-', '_')}.py").read_text(encoding="utf-8")
+    return (EXAMPLES / name / STYLES[style].file_name(name)).read_text(encoding="utf-8")
 
 
 def python_blocks(markdown: str) -> list[str]:
@@ -58,6 +60,7 @@ def test_markdown_has_a_fenced_block_per_style():
         "functional: the functional API",
         "subclass: a subclassed keras.Model",
     ]
+    assert headings[2:] == [f"{style.name}: {style.title}" for style in STYLES.values()]
     assert "| `dense_1 (Dense)` | `(None, 100)` | 30,100 |" in text
     assert "- Total params: 266,610 (1.02 MB)" in text
     (dot,) = re.findall(r"^```dot\n(.*?)^```$", text, re.S | re.M)
@@ -526,10 +529,19 @@ def test_notebook_runs_on_a_real_kernel_and_every_style_has_the_same_totals(tmp_
         printed = summary_text(cell)
         totals[variable] = re.findall(r"(Total|Trainable|Non-trainable) params: ([\d,]+)", printed)
     assert list(totals) == ["sequential", "sequential_list", "functional", "subclass"]
+    assert list(totals) == [style.file_suffix for style in STYLES.values()]
     assert all(t == [("Total", "266,610"), ("Trainable", "266,610"), ("Non-trainable", "0")]
                for t in totals.values()), totals  # fmt: skip
     checked = summary_text(code_cells[-1])
     assert json.loads(checked.replace("'", '"')) == dict.fromkeys(ALL_STYLES, 266610)
+
+
+def test_every_module_ends_with_the_main_block_a_notebook_cell_leaves_out():
+    assert main_block() == '\n\nif __name__ == "__main__":\n    build_model().summary()\n'
+    goldens = sorted(EXAMPLES.glob("*/*.py"))
+    assert len(goldens) >= 18
+    for path in goldens:
+        assert path.read_text(encoding="utf-8").endswith(main_block()), path
 
 
 def test_notebook_cells_for_a_graph():
@@ -545,7 +557,7 @@ def test_notebook_cells_for_a_graph():
     assert skipped.startswith("## sequential: ") and "'input_2' is a second input" in skipped
     functional = "".join(cells[4]["source"])
     assert functional == (
-        golden("two_towers", "functional").removesuffix(compare.MAIN_BLOCK)
+        golden("two_towers", "functional").removesuffix(main_block())
         + "\n\nfunctional_model = build_model()\nfunctional_model.summary()"
     )
     assert "".join(cells[-1]["source"]) == (
