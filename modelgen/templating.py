@@ -8,6 +8,7 @@ Templates only place text that Python prepared, so undefined names are errors
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .cache import CacheFolder, private_folder
@@ -40,7 +41,7 @@ def environment(folder: str = "") -> jinja2.Environment:
 
 
 @functools.cache
-def _private_bytecode_cache() -> type[jinja2.BytecodeCache]:
+def _private_bytecode_cache() -> Callable[[CacheFolder], jinja2.BytecodeCache]:
     """A Jinja bytecode cache in an open private folder (a class made on first use, so
     that importing this module does not import jinja2)."""
     import jinja2
