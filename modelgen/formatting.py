@@ -15,8 +15,12 @@ import functools
 import gc
 import hashlib
 import os
+from typing import TYPE_CHECKING
 
 from .cache import CacheFolder, private_folder
+
+if TYPE_CHECKING:
+    import black
 
 TARGET_VERSION = "PY311"  # part of the key: output for another target would differ
 MAX_ENTRIES = 256
@@ -25,7 +29,9 @@ MAX_CACHED_CHARS = 256_000  # about 2,500 layers: at most 64 MB in all
 
 
 @functools.cache
-def _mode():  # black is imported on first use only: it is the slowest import on the path
+def _mode() -> (
+    black.Mode
+):  # black is imported on first use only: it is the slowest import on the path
     import black
 
     return black.Mode(target_versions={black.TargetVersion[TARGET_VERSION]})

@@ -26,7 +26,10 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 from .errors import ModelgenError
 
@@ -205,7 +208,7 @@ _PR_SET_CHILD_SUBREAPER, _PR_GET_CHILD_SUBREAPER = 36, 37
 def _children() -> set[int]:
     """The pids of this process' children, from /proc."""
     me = os.getpid()
-    found = set()
+    found: set[int] = set()
     try:
         names = os.listdir("/proc")
     except OSError:
@@ -234,6 +237,10 @@ class _Interrupted(BaseException):
     """Raised by the signal handler, to leave the wait and kill the process group."""
 
 
+# What signal.getsignal gives and signal.signal takes.
+_Handler = Callable[[int, FrameType | None], Any] | int | signal.Handlers | None
+
+
 class _StopOnSignals:
     """While the model file runs, SIGTERM and SIGHUP stop the wait (as Ctrl-C does), so
     that its process group is killed; `resend` then lets the signal do what it did
@@ -243,7 +250,7 @@ class _StopOnSignals:
 
     def __init__(self) -> None:
         self.received: int | None = None
-        self._previous: dict[int, object] = {}
+        self._previous: dict[int, _Handler] = {}
 
     def __enter__(self) -> _StopOnSignals:
         if threading.current_thread() is threading.main_thread():
@@ -260,7 +267,7 @@ class _StopOnSignals:
 
     def __exit__(self, kind: type | None, value: object, traceback: object) -> bool:
         for number, handler in self._previous.items():
-            signal.signal(number, handler)  # type: ignore[arg-type]
+            signal.signal(number, handler)
         return kind is _Interrupted  # swallowed here; `resend` passes the signal on
 
     def resend(self) -> None:

@@ -13,9 +13,10 @@ Should modelgen die without killing it (SIGKILL), it kills its own process group
 
 import os
 import sys
+from typing import NoReturn
 
 
-def _refuse(result_dir: str, message: str) -> None:
+def _refuse(result_dir: str, message: str) -> NoReturn:
     with open(os.path.join(result_dir, "error.txt"), "w", encoding="utf-8") as file:
         file.write(message)
     sys.exit(3)

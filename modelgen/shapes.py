@@ -40,11 +40,11 @@ def infer_shapes(graph: ModelGraph) -> ModelGraph:
     facts: list[NodeFacts | None] = []
     diagnostics: list[Diagnostic] = []
     for node in graph.nodes:
-        inputs = [facts[s] for s in node.sources]
-        if any(f is None for f in inputs):  # a source was refused: do not pile on
+        inputs = [f for f in (facts[s] for s in node.sources) if f is not None]
+        if len(inputs) < len(node.sources):  # a source was refused: do not pile on
             facts.append(None)
             continue
-        call = node_call(node, tuple(f.output_shape for f in inputs))  # type: ignore[union-attr]
+        call = node_call(node, tuple(f.output_shape for f in inputs))
         try:
             shape = node.entry.shape_rule(call)
             weights = node.entry.param_rule(call)
@@ -57,7 +57,9 @@ def infer_shapes(graph: ModelGraph) -> ModelGraph:
         facts.append(NodeFacts(tuple(shape), tuple(weights)))
     if diagnostics:
         raise SpecError(graph.spec.filename, graph.spec.source, diagnostics)
-    return dataclasses.replace(graph, facts=tuple(facts))  # type: ignore[arg-type]
+    known = tuple(f for f in facts if f is not None)
+    assert len(known) == len(facts), "a node has no facts only after a refusal"
+    return dataclasses.replace(graph, facts=known)
 
 
 MAX_INTEGER = 2**63 - 1  # Keras and TensorFlow size tensors and count weights in int64
