@@ -1,8 +1,8 @@
 """Every catalogue layer builds the same model in every style that can express it.
 
 For each entry, the first Keras-backed case that uses it goes through `check`:
-all applicable styles are generated, exec'd, built and compared (summary rows,
-configs, outputs on shared weights).
+every registered style that can express it is generated, exec'd, built and
+compared (summary rows, configs, outputs on shared weights); the others say why not.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import pytest
 
 from modelgen import catalogue
 from modelgen.generate import load
+from modelgen.styles import STYLES
 
 from .catalogue_cases import ACCEPTED
 
@@ -34,5 +35,12 @@ def test_every_layer_has_a_case():
 
 @pytest.mark.parametrize("keyword", sorted(CASES))
 def test_every_style_builds_the_same_model(keyword, verify):
-    report = verify.check_graph(load(CASES[keyword], "case.mg"))
+    graph = load(CASES[keyword], "case.mg")
+    report = verify.check_graph(graph)
     assert report.ok, f"{CASES[keyword]}\n{report.table()}"
+    # every registered style was built and compared, or skipped because it refuses the model
+    assert set(report.comparisons) | set(report.skipped) == set(STYLES)
+    assert not set(report.comparisons) & set(report.skipped)
+    for name, style in STYLES.items():
+        note = style.skipped(graph)
+        assert report.skipped.get(name) == (note.message if note else None), name
