@@ -287,11 +287,12 @@ def model_arrays(spec: str | Path) -> tuple[list[Array], list[Array]]:
     for index in graph.inputs:
         node = graph.nodes[index]
         dtype = str(_value(node, "dtype") or "float32")
-        vocabularies = [
-            int(_value(graph.nodes[r], "input_dim"))  # type: ignore[arg-type]
+        bounds = (  # the layers that read ids (an Embedding's input_dim bounds them)
+            _value(graph.nodes[r], graph.nodes[r].entry.ids_below)
             for r in readers[index]
-            if graph.nodes[r].entry.keyword == "Embedding"
-        ]
+            if graph.nodes[r].entry.ids_below
+        )
+        vocabularies = [bound for bound in bounds if isinstance(bound, int)]
         ids = dtype.startswith(("int", "uint"))
         inputs.append(
             Array(
@@ -320,8 +321,9 @@ def _value(node: LayerNode, name: str) -> object:
 
 
 def _final_activation(node: LayerNode, rank: int) -> object:
-    if node.entry.keyword == "Softmax":  # a softmax layer: classes only over the last axis
-        return "softmax" if _value(node, "axis") in (None, -1, rank - 1) else None
+    if node.entry.applies_activation is not None:  # Softmax: classes only over the last axis
+        activation, axis = node.entry.applies_activation
+        return activation if _value(node, axis) in (None, -1, rank - 1) else None
     inner = node.wrapped
     if inner is not None:
         wrapped = next((a.value for a in inner.arguments if a.name == "activation"), None)

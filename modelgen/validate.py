@@ -476,25 +476,9 @@ def _is_activation_word(value: Value) -> bool:
     return value.kind is ValueKind.WORD and value.data in ACTIVATION_NAMES
 
 
-_EXAMPLE_VALUES = {
-    "shape": "28x28",
-    "filters": "16",
-    "rate": "0.5",
-    "activation": "relu",
-    "target_shape": "7x4x16",
-    "input_dim": "1000",
-    "output_dim": "64",
-}
-
-
 def _example(word: str, entry: LayerEntry) -> str:
     """A statement with every required argument, to copy: `conv2d 16 3x3`."""
-    values = []
-    for param in entry.params:
-        if not param.required:
-            continue
-        rank = getattr(param.type, "rank", None)
-        values.append("x".join(["3"] * rank) if rank else _EXAMPLE_VALUES.get(param.name, "10"))
+    values = [param.example or param.type.example for param in entry.params if param.required]
     return " ".join([word, *values])
 
 

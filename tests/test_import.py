@@ -1,7 +1,7 @@
 """Import: Keras model configs back to specs, proven by round trips through Keras.
 
 spec -> code -> built model -> to_json -> import -> spec': spec' must describe
-the same model as spec (`importer.canonical`: Keras' layer order and names,
+the same model as spec (`tests/canonical.py`: Keras' layer order and names,
 every argument with its default filled in, sources by position).
 """
 
@@ -17,8 +17,9 @@ from hypothesis import given, reject
 
 from modelgen.errors import SpecError
 from modelgen.generate import generate, generate_all, load
-from modelgen.importer import canonical, spec_from_config
+from modelgen.importer import spec_from_config
 
+from .canonical import canonical
 from .catalogue_cases import ACCEPTED
 from .goldens import EXAMPLES, example_specs
 from .random_specs import keras_backed, specs

@@ -24,6 +24,7 @@ from modelgen import catalogue
 from modelgen.catalogue import NO_DEFAULT
 from modelgen.generate import generate, load
 from modelgen.importer import ImportProblem, spec_from_config
+from modelgen.importer.layer_words import INPUT_KEYS
 
 from .catalogue_cases import ACCEPTED
 
@@ -68,6 +69,22 @@ def test_every_config_key_keras_saves_is_accounted_for(entry, verify):
     for key, values in neutral.items():  # the facts hold: a default layer saves a neutral value
         if key in config:
             assert config[key] in values, (entry.keyword, key, config[key])
+
+
+def test_every_config_key_keras_saves_for_an_input_is_accounted_for(verify):
+    import keras
+
+    layer = keras.layers.InputLayer(shape=(3,))
+    assert type(layer).__name__ == catalogue.INPUT.class_name
+    config = layer.get_config()
+    neutral = dict(catalogue.INPUT.saved_settings)
+    unaccounted = set(config) - set(INPUT_KEYS) - set(neutral)
+    assert not unaccounted, (
+        f"Keras saves {sorted(unaccounted)} for an input: give catalogue.INPUT a "
+        "saved_settings value that means leaving it out, or write it"
+    )
+    for key, values in neutral.items():
+        assert config[key] in values, (key, config[key])
 
 
 @pytest.mark.parametrize("entry", LAYERS, ids=lambda e: e.keyword)

@@ -417,9 +417,9 @@ def test_the_checks_catch_code_pasted_from_a_spec() -> None:
     ],
 )
 def test_imported_layer_names_become_labels_as_python_reads_them(keras_name, label) -> None:
-    from modelgen.importer import _identifier
+    from modelgen.importer.dsl_text import label_for
 
-    assert _identifier(keras_name, set()) == label
+    assert label_for(keras_name, set()) == label
     spec = f'input 3 | {label}: dense 2 name="{keras_name}"'
     if layer_name_problem(keras_name) is not None:  # TensorFlow cannot fit a layer so named
         with pytest.raises(SpecError, match="TensorFlow refuses"):
