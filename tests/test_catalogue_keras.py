@@ -9,34 +9,15 @@ import pytest
 
 from modelgen import catalogue
 from modelgen.errors import SpecError
-from modelgen.generate import generate, load
-from modelgen.summary import summarize
+from modelgen.generate import load
 
 from .catalogue_cases import ACCEPTED, REFUSED
-from .keras_summary import keras_summary
-
-
-def _static(spec: str) -> dict:
-    summary = summarize(load(spec, "case.mg")).as_dict()
-    for row in summary["layers"]:
-        del row["line"]
-    summary["model"] = "case"
-    return summary
-
-
-def _keras(spec: str, verify) -> dict:
-    import keras
-
-    keras.backend.clear_session()  # fresh automatic names, as in a new process
-    model = verify.build(generate(load(spec, "case.mg"), "functional"), "functional")
-    summary = keras_summary(model)
-    summary["model"] = "case"
-    return summary
+from .summaries import built_summary, static_summary
 
 
 @pytest.mark.parametrize("family,spec", ACCEPTED, ids=[f"{f}:{s}" for f, s in ACCEPTED])
 def test_static_summary_is_what_keras_reports(family, spec, verify):
-    assert _static(spec) == _keras(spec, verify)
+    assert static_summary(spec) == built_summary(spec, verify)
 
 
 @pytest.mark.parametrize("family,spec", REFUSED, ids=[f"{f}:{s}" for f, s in REFUSED])

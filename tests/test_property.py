@@ -2,24 +2,32 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from hypothesis import given, reject
 
-from modelgen.errors import SpecError
-from modelgen.generate import load
+from .random_specs import keras_backed, specs, summary_matches_keras
 
-from .random_specs import keras_backed, specs
-from .test_catalogue_keras import _keras, _static
-
-
-def check_against_keras(spec: str, verify) -> None:
-    try:
-        load(spec, "case.mg")
-    except SpecError:
-        reject()  # the static checker refuses it; test_catalogue_keras proves refusals
-    assert _static(spec) == _keras(spec, verify), spec
+EXAMPLES = 200
+# At least this share of the examples must reach Keras: the property says nothing of a
+# spec the static checker refuses, and filter_too_much is suppressed (keras_backed), so
+# without a count a strategy that drifted into refused specs would pass while comparing
+# nothing. Measured at 55a90d8: 1,993 of 2,000 random specs pass the checker (99.6%).
+REACHED_AT_LEAST = 0.9
 
 
-@keras_backed(200)
-@given(spec=specs())
-def test_static_summary_equals_keras_for_random_specs(spec, verify):
-    check_against_keras(spec, verify)
+def test_static_summary_equals_keras_for_random_specs(verify):
+    outcomes: Counter[str] = Counter()
+
+    @keras_backed(EXAMPLES)
+    @given(spec=specs())
+    def static_summary_is_keras(spec: str) -> None:
+        if not summary_matches_keras(spec, verify):
+            outcomes["refused"] += 1
+            reject()
+        outcomes["built by Keras"] += 1
+
+    static_summary_is_keras()
+    reached, tried = outcomes["built by Keras"], sum(outcomes.values())
+    assert reached >= REACHED_AT_LEAST * EXAMPLES, outcomes
+    assert reached >= REACHED_AT_LEAST * tried, outcomes
