@@ -48,6 +48,8 @@ class Style(ABC):
 
     @property
     def file_suffix(self) -> str:
+        """The name as a Python identifier: the end of the file name, and the notebook's
+        variable (`sequential_list_model`)."""
         return self.name.replace("-", "_")
 
     def file_name(self, model_name: str) -> str:
@@ -88,7 +90,9 @@ class Style(ABC):
         expression: str,
         more_statements: bool = False,
     ) -> ModuleView:
-        """The module frame around this style's code (see `views.module_view`)."""
+        """The module frame around this style's code: `expression` builds the model, and
+        `more_statements` says the template places statements using it after that line
+        (see `views.module_view`)."""
         return module_view(graph, shared, self.title, options, expression, more_statements)
 
 
