@@ -12,19 +12,28 @@ import io
 import os
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
-from . import catalogue
-from .errors import ModelgenError, SpecError, UsageError, format_diagnostics, suggest, visible
+from . import reading
+from .catalogue.describe import describe, layer_table
+from .checking import check_files
+from .errors import ModelgenError, SpecError, UsageError, format_diagnostics, format_error, visible
 from .generate import generate, generate_all, load
 from .graph import ModelGraph
 from .parser import EXPR_FILENAME, STDIN_FILENAME
 from .render import IMPORT_FLAVOURS
 from .styles import STYLES
 from .summary import summarize
-from .writing import check_target, write_files
+from .writing import Content, FromFile, check_target, write_files
+
+if TYPE_CHECKING:  # the importer is loaded by the commands that read a Keras model
+    from .importer import ImportedSpec
 
 ALL = "all"
 # modelgen.plot's RANKDIRS and DPI_RANGE (a test holds them equal): importing it here
@@ -39,8 +48,6 @@ def _read_spec(spec: str | None, expression: str | None, models: bool = False) -
     `models`: a Keras model file (.keras, .json, .py) is imported as `import` reads it;
     otherwise it is refused in one line that names the commands that read it.
     """
-    from . import reading
-
     if expression is not None:
         if spec is not None:
             raise UsageError("give a SPEC file or -e TEXT, not both")
@@ -52,13 +59,69 @@ def _read_spec(spec: str | None, expression: str | None, models: bool = False) -
         return load(reading.read_spec_stream(stdin, STDIN_FILENAME), STDIN_FILENAME)
     if models and reading.is_model_file(spec):
         return _import(spec)[1]
-    return load(reading.read_spec_file(spec), spec)
+    return reading.read_spec(spec)
 
+
+# ------------------------------------------------ what several commands take, declared once
+
+Command = TypeVar("Command", bound=Callable[..., Any])
 
 spec_argument = click.argument("spec", required=False)
 expression_option = click.option(
     "-e", "--expr", "expression", metavar="TEXT", help="Read the spec from TEXT instead of a file."
 )
+
+
+def output_option(
+    help: str = "File to write ('-' or none: stdout).",
+) -> Callable[[Command], Command]:
+    return click.option("-o", "--output", metavar="PATH", help=help)
+
+
+def force_option(
+    help: str = "Overwrite a file that already exists.",
+) -> Callable[[Command], Command]:
+    return click.option("--force", is_flag=True, help=help)
+
+
+def imports_option(help: str | None = None) -> Callable[[Command], Command]:
+    return click.option(
+        "--imports",
+        type=click.Choice(IMPORT_FLAVOURS),
+        default="keras",
+        show_default=True,
+        help=help,
+    )
+
+
+def style_option(help: str, *more: str) -> Callable[[Command], Command]:
+    """-s/--style: a style of the registry (or one of `more`), functional by default."""
+    return click.option(
+        "-s",
+        "--style",
+        type=click.Choice([*STYLES, *more]),
+        default="functional",
+        show_default=True,
+        help=help,
+    )
+
+
+_RUNS_PYTHON = (
+    "A .py SOURCE is EXECUTED as Python code, with your rights, as `python SOURCE` would "
+    "run it (its folder first on sys.path), in a subprocess that is killed with everything "
+    "it started when it ends, times out or prints more than 16 MiB: import only files you trust."
+)
+timeout_option = click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=300,  # pyrunner.DEFAULT_TIMEOUT (a test holds them equal), not imported here
+    show_default=True,
+    metavar="SECONDS",
+    help="How long a .py SOURCE may take to build its model.",
+)
+
+
+# --------------------------------------------------------------------------- commands
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -70,29 +133,13 @@ def cli() -> None:
 @cli.command()
 @spec_argument
 @expression_option
-@click.option(
-    "-s",
-    "--style",
-    type=click.Choice([*STYLES, ALL]),
-    default="functional",
-    show_default=True,
-    help="Which Keras style to write; 'all' writes one file per style.",
+@style_option("Which Keras style to write; 'all' writes one file per style.", ALL)
+@output_option(
+    "File to write ('-' for stdout), or a folder (one that exists, or PATH/) to write"
+    " NAME_STYLE.py in. With --style all, the folder for the files."
 )
-@click.option(
-    "-o",
-    "--output",
-    metavar="PATH",
-    help="File to write ('-' for stdout), or a folder (one that exists, or PATH/) to write"
-    " NAME_STYLE.py in. With --style all, the folder for the files.",
-)
-@click.option("--force", is_flag=True, help="Overwrite files that already exist.")
-@click.option(
-    "--imports",
-    type=click.Choice(IMPORT_FLAVOURS),
-    default="keras",
-    show_default=True,
-    help="'tensorflow' writes 'from tensorflow import keras' as older tutorials do.",
-)
+@force_option("Overwrite files that already exist.")
+@imports_option("'tensorflow' writes 'from tensorflow import keras' as older tutorials do.")
 @click.option(
     "--check",
     "check_only",
@@ -104,25 +151,35 @@ def cli() -> None:
     is_flag=True,
     help="Print how each file would change; writes nothing (implies --check).",
 )
-def new(spec, expression, style, output, force, imports, check_only, diff) -> None:
+def new(
+    spec: str | None,
+    expression: str | None,
+    style: str,
+    output: str | None,
+    force: bool,
+    imports: str,
+    check_only: bool,
+    diff: bool,
+) -> None:
     """Generate Keras code from SPEC (a file, or '-' for stdin)."""
     graph = _read_spec(spec, expression)
     check_only = check_only or diff  # as black's --diff, it writes nothing
     if check_only and (output == "-" or (output is None and style != ALL)):
         raise UsageError("--check compares files on disk: give -o the generated file (or folder)")
+    folder: Path | None
     if style == ALL:
-        folder: Path | None = _all_folder(output)
-        files = _all_files(graph, folder, imports)
+        folder = every_style = _all_folder(output)
+        files = _all_files(graph, every_style, imports)
     else:
         code = generate(graph, style, imports)
         if output is None or output == "-":
             click.echo(code, nl=False)
             return
         folder = _output_folder(output)
-        name = f"{graph.name}_{STYLES[style].file_suffix}.py"
+        name = STYLES[style].file_name(graph.name)
         files = {folder / name if folder is not None else Path(output): code}
     if check_only:
-        sys.exit(_check_files(files, diff))
+        sys.exit(_check(files, diff))
     write_files(files, force, folder=folder)
     for path in files:
         click.echo(f"wrote {visible(str(path))}", err=True)  # a file name may hold an escape
@@ -165,7 +222,7 @@ def _all_folder(output: str | None) -> Path:
     return folder
 
 
-def _all_files(graph: ModelGraph, folder: Path, imports: str) -> dict:
+def _all_files(graph: ModelGraph, folder: Path, imports: str) -> dict[Path, str]:
     """--style all: one file per style that can express the model; notes for the rest."""
     files = {}
     for result in generate_all(graph, imports):
@@ -176,44 +233,26 @@ def _all_files(graph: ModelGraph, folder: Path, imports: str) -> dict:
             )
             continue
         assert result.code is not None
-        files[folder / f"{graph.name}_{STYLES[result.style].file_suffix}.py"] = result.code
+        files[folder / STYLES[result.style].file_name(graph.name)] = result.code
     return files
 
 
-def _check_files(files: dict[Path, str], diff: bool) -> int:
-    """Compare generated code with the files on disk: 0 if all are up to date, else 1."""
-    stale = []
+def _check(files: dict[Path, str], diff: bool) -> int:
+    """--check and --diff: say which files are out of date; 0 if none is, else 1."""
+    stale = 0
     existing = False
-    for path, code in files.items():
-        try:
-            current = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            current = None
-        except (OSError, UnicodeDecodeError) as error:
-            raise UsageError(f"{path}: cannot read: {error}") from None
-        if current == code:
+    for checked in check_files(files):
+        if checked.up_to_date:
             continue
-        stale.append(path)
-        existing = existing or current is not None
-        shown = visible(str(path))
-        click.echo(f"would {'write' if current is None else 'regenerate'} {shown}", err=True)
+        stale += 1
+        existing = existing or checked.on_disk is not None
+        verb = "write" if checked.on_disk is None else "regenerate"
+        click.echo(f"would {verb} {visible(str(checked.path))}", err=True)
         if diff:
-            import difflib
-
-            click.echo(
-                "".join(
-                    difflib.unified_diff(
-                        (current or "").splitlines(keepends=True),
-                        code.splitlines(keepends=True),
-                        f"{shown} (on disk)",
-                        f"{shown} (generated)",
-                    )
-                ),
-                nl=False,
-            )
+            click.echo(checked.diff(), nl=False)
     if stale:
         click.echo(
-            f"{len(stale)} file{'s' if len(stale) > 1 else ''} out of date with the spec: "
+            f"{stale} file{'s' if stale > 1 else ''} out of date with the spec: "
             f"run {visible(_rerun_without_check(force=existing))}",
             err=True,
         )
@@ -229,8 +268,6 @@ def _rerun_without_check(force: bool) -> str:
     the one that brings the files up to date."""
     import shlex
 
-    from click.core import ParameterSource
-
     context = click.get_current_context()
     words = ["modelgen", context.info_name or "new"]
     for parameter in context.command.params:
@@ -241,7 +278,7 @@ def _rerun_without_check(force: bool) -> str:
             continue
         if isinstance(parameter, click.Argument):
             words.append(str(value))
-        elif parameter.is_flag:  # type: ignore[attr-defined]
+        elif isinstance(parameter, click.Option) and parameter.is_flag:
             words.append(parameter.opts[0])
         else:
             words += [parameter.opts[0], str(value)]
@@ -253,8 +290,8 @@ def _rerun_without_check(force: bool) -> str:
 @cli.command()
 @spec_argument
 @expression_option
-@click.option("--imports", type=click.Choice(IMPORT_FLAVOURS), default="keras", show_default=True)
-def check(spec, expression, imports) -> None:
+@imports_option()
+def check(spec: str | None, expression: str | None, imports: str) -> None:
     """Build every style of SPEC in Keras, compare them, fit each on one batch (needs TensorFlow).
 
     Exits 0 when every style builds the same model and fits, 1 when any differ. SPEC may
@@ -286,7 +323,7 @@ def check(spec, expression, imports) -> None:
     show_default=True,
     help="'json' gives the same facts for tools.",
 )
-def summary(spec, expression, output_format) -> None:
+def summary(spec: str | None, expression: str | None, output_format: str) -> None:
     """Print the Keras summary of SPEC's functional model, without TensorFlow.
 
     Layer names, output shapes, parameter counts and sizes are computed in pure
@@ -298,27 +335,12 @@ def summary(spec, expression, output_format) -> None:
     click.echo(result.table() if output_format == "table" else result.json(), nl=False)
 
 
-_RUNS_PYTHON = (
-    "A .py SOURCE is EXECUTED as Python code, with your rights, as `python SOURCE` would "
-    "run it (its folder first on sys.path), in a subprocess that is killed with everything "
-    "it started when it ends, times out or prints more than 16 MiB: import only files you trust."
-)
-timeout_option = click.option(
-    "--timeout",
-    type=click.FloatRange(min=0, min_open=True),
-    default=300,  # pyrunner.DEFAULT_TIMEOUT (a test holds them equal), not imported here
-    show_default=True,
-    metavar="SECONDS",
-    help="How long a .py SOURCE may take to build its model.",
-)
-
-
 @cli.command(name="import", epilog=_RUNS_PYTHON)
 @click.argument("source")
-@click.option("-o", "--output", metavar="PATH", help="Spec file to write ('-' or none: stdout).")
-@click.option("--force", is_flag=True, help="Overwrite a file that already exists.")
+@output_option("Spec file to write ('-' or none: stdout).")
+@force_option()
 @timeout_option
-def import_model(source, output, force, timeout) -> None:
+def import_model(source: str, output: str | None, force: bool, timeout: float) -> None:
     """Write the spec of an existing Keras model.
 
     SOURCE is a .keras file or a model.to_json() file (read without TensorFlow), or a
@@ -333,16 +355,24 @@ def import_model(source, output, force, timeout) -> None:
 @click.option(
     "--to", "style", type=click.Choice(list(STYLES)), required=True, help="The style to write."
 )
-@click.option("-o", "--output", metavar="PATH", help="File to write ('-' or none: stdout).")
-@click.option("--force", is_flag=True, help="Overwrite a file that already exists.")
-@click.option("--imports", type=click.Choice(IMPORT_FLAVOURS), default="keras", show_default=True)
+@output_option()
+@force_option()
+@imports_option()
 @click.option(
     "--weights",
     is_flag=True,
     help="Also write the model's weights as PATH's .weights.h5, which build_model(weights=...) loads.",
 )
 @timeout_option
-def convert(source, style, output, force, imports, weights, timeout) -> None:
+def convert(
+    source: str,
+    style: str,
+    output: str | None,
+    force: bool,
+    imports: str,
+    weights: bool,
+    timeout: float,
+) -> None:
     """Rewrite an existing Keras model (.keras, .json or .py, which is EXECUTED) in another style."""
     import tempfile
 
@@ -360,20 +390,26 @@ def convert(source, style, output, force, imports, weights, timeout) -> None:
             code = generate(graph, style, imports, loads_weights=weights)
         except SpecError as error:
             raise _imported_error(source, imported, error, convert=True) from None
-        if not weights:
+        if output is None or not weights:
             _emit(code, output, force)
             return
         from .transfer import save_converted_weights, weights_path
 
-        target = weights_path(_output_file(output))
-        check_target(Path(output), force)  # both, before the weights are written
+        code_file = _output_file(output)
+        target = weights_path(code_file)
+        check_target(code_file, force)  # both, before the weights are carried
         check_target(target, force)
-        save_converted_weights(str(original or source), code, style, target, force, source)
-        write_files({Path(output): code}, force)
+        saved = Path(work) / "converted.weights.h5"
+        save_converted_weights(str(original or source), code, style, saved, source)
+        # The code and its weights go in place together, or neither does.
+        files: dict[Path, Content] = {code_file: code, target: FromFile(saved)}
+        write_files(files, force)
         click.echo(f"wrote {visible(str(output))} and {visible(str(target))}", err=True)
 
 
-def _import(source: str, timeout: float = 300, save_model_as: Path | None = None):  # noqa: ANN202
+def _import(
+    source: str, timeout: float = 300, save_model_as: Path | None = None
+) -> tuple[ImportedSpec, ModelGraph]:
     """The spec of the model in SOURCE (an `ImportedSpec`) and its loaded graph."""
     from .importer import ImportProblem, import_spec, read_config
 
@@ -388,7 +424,9 @@ def _import(source: str, timeout: float = 300, save_model_as: Path | None = None
         raise _imported_error(source, imported, error) from None
 
 
-def _imported_error(source: str, imported, error: SpecError, convert: bool = False) -> UsageError:  # noqa: ANN001
+def _imported_error(
+    source: str, imported: ImportedSpec, error: SpecError, convert: bool = False
+) -> UsageError:
     """A problem with the spec an import wrote, said of the source model's layers: the
     user never saw that spec, so its lines and columns would mean nothing."""
     import re
@@ -412,81 +450,14 @@ def _imported_error(source: str, imported, error: SpecError, convert: bool = Fal
 @click.argument("layer", required=False)
 def list_layers(layer: str | None) -> None:
     """List the layers the DSL knows, or describe one LAYER in full."""
-    if layer is not None:
-        click.echo(_describe(layer), nl=False)
-        return
-    rows = [("LAYER", "ALIASES", "INPUTS", "POSITIONAL ARGUMENTS", "")]
-    for entry in catalogue.ENTRIES:
-        params = " ".join(
-            f"{p.name}" if p.required else f"[{p.name}]" for p in entry.positional_params
-        )
-        aliases = ", ".join(entry.aliases)
-        rows.append((entry.keyword.lower(), aliases, entry.arity, params, entry.summary))
-    widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    for row in rows:
-        click.echo(
-            "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=False)) + "  " + row[4]
-        )
-    click.echo(
-        "\nA bare activation name (e.g. relu) is the 'activation' of a layer that has one."
-        "\nNearly every layer also takes name=, dtype= and trainable= (an operation takes none). "
-        "'modelgen layers NAME' shows all of a layer's arguments."
-    )
-
-
-def _describe(word: str) -> str:
-    entry = catalogue.lookup(word)
-    if entry is None:
-        hint = suggest(word, catalogue.keywords())
-        raise UsageError(f"unknown layer {word!r}" + (f"; {hint}" if hint else ""))
-    family = next(name for name, entries in catalogue.FAMILIES.items() if entry in entries)
-    lines = [f"{entry.keyword} ({family}): {entry.summary}"]
-    if entry.aliases:
-        lines.append(f"aliases: {', '.join(entry.aliases)}")
-    calls = {"single": "one input", "list": "a list of inputs", "args": "its inputs as arguments"}
-    lines.append(
-        f"inputs: {entry.arity} ({calls[entry.call_style]})"
-        if not entry.is_input
-        else "inputs: none"
-    )
-    if entry.is_wrapper:
-        wraps = (
-            "any layer that reads one input"
-            if entry.wraps == ("*",)
-            else ", ".join(w.lower() for w in entry.wraps)
-        )
-        lines.append(f"wraps: {wraps} (named first, e.g. '{entry.example}')")
-    if entry.example:
-        lines.append(f"example: {entry.example}")
-    if entry.call_arguments:
-        names = ", ".join(name for name, _ in entry.call_arguments)
-        lines.append(f"call arguments (left at their defaults; not set in a spec): {names}")
-    lines.append("")
-    rows = [("ARGUMENT", "HOW", "DEFAULT", "ACCEPTS")]
-    for param in entry.params:
-        how = "required" if param.required else "positional" if param.positional else "key=value"
-        if param.name == "activation" and not param.positional:
-            how = "bare or key=value"  # `conv2d 16 3x3 relu`: a bare activation name anywhere
-        default = "" if param.default is catalogue.NO_DEFAULT else repr(param.default)
-        rows.append((param.name, how, default, param.type.description))
-    widths = [max(len(r[i]) for r in rows) for i in range(3)]
-    for row in rows:
-        lines.append(
-            "  ".join(c.ljust(w) for c, w in zip(row[:3], widths, strict=True)) + "  " + row[3]
-        )
-    return "\n".join(lines) + "\n"
+    click.echo(layer_table() if layer is None else describe(layer), nl=False)
 
 
 @cli.command()
 @spec_argument
 @expression_option
-@click.option(
-    "-o",
-    "--output",
-    metavar="PATH",
-    help="model.svg, model.png or model.dot ('-' or none: the dot text to stdout).",
-)
-@click.option("--force", is_flag=True, help="Overwrite a file that already exists.")
+@output_option("model.svg, model.png or model.dot ('-' or none: the dot text to stdout).")
+@force_option()
 @click.option(
     "--rankdir",
     type=click.Choice(PLOT_RANKDIRS, case_sensitive=False),
@@ -514,7 +485,15 @@ def _describe(word: str) -> str:
     type=click.IntRange(*PLOT_DPI_RANGE),
     help="Resolution: a .png is 144 dpi unless given; an .svg is scaled by DPI/72.",
 )
-def plot(spec, expression, output, force, rankdir, dpi, **shown) -> None:
+def plot(
+    spec: str | None,
+    expression: str | None,
+    output: str | None,
+    force: bool,
+    rankdir: str,
+    dpi: int | None,
+    **shown: bool,
+) -> None:
     """Draw SPEC's layer graph, without TensorFlow.
 
     Each layer is a box with its type, name, output shape and parameter count, and
@@ -526,7 +505,7 @@ def plot(spec, expression, output, force, rankdir, dpi, **shown) -> None:
 
     to_stdout = output is None or output == "-"
     # The format before reading the spec: a bad -o is reported first.
-    image_format = "dot" if to_stdout else format_of(_output_file(output))
+    image_format = "dot" if output is None or to_stdout else format_of(_output_file(output))
     options = PlotOptions(rankdir=rankdir.upper(), dpi=dpi, **shown)
     _emit(draw(_read_spec(spec, expression), image_format, options), output, force)
 
@@ -543,10 +522,17 @@ def plot(spec, expression, output, force, rankdir, dpi, **shown) -> None:
     show_default=True,
     help="A Markdown page, a Jupyter notebook, or one self-contained HTML page.",
 )
-@click.option("-o", "--output", metavar="PATH", help="File to write ('-' or none: stdout).")
-@click.option("--force", is_flag=True, help="Overwrite a file that already exists.")
-@click.option("--imports", type=click.Choice(IMPORT_FLAVOURS), default="keras", show_default=True)
-def compare(spec, expression, page_format, output, force, imports) -> None:
+@output_option()
+@force_option()
+@imports_option()
+def compare(
+    spec: str | None,
+    expression: str | None,
+    page_format: str,
+    output: str | None,
+    force: bool,
+    imports: str,
+) -> None:
     """Show every style of SPEC side by side, with its summary and a diagram.
 
     A style that cannot express the model says why. html and ipynb draw the
@@ -584,17 +570,17 @@ def _output_file(output: str) -> Path:
 @click.option(
     "--preset", metavar="NAME", help="The model: a preset, mlp, cnn or two_towers (default mlp)."
 )
-@click.option(
-    "-s",
-    "--style",
-    type=click.Choice(list(STYLES)),
-    default="functional",
-    show_default=True,
-    help="The Keras style of model.py.",
-)
-@click.option("--imports", type=click.Choice(IMPORT_FLAVOURS), default="keras", show_default=True)
+@style_option("The Keras style of model.py.")
+@imports_option()
 @click.option("--no-input", is_flag=True, help="Ask nothing: use the options and the defaults.")
-def init(directory, spec, preset, style, imports, no_input) -> None:
+def init(
+    directory: str | None,
+    spec: str | None,
+    preset: str | None,
+    style: str,
+    imports: str,
+    no_input: bool,
+) -> None:
     """Create a project that trains a model: model.mg, model.py, data.py, train.py, tests.
 
     DIR is the new project's folder, which must not exist (default: the project's
@@ -617,6 +603,9 @@ def init(directory, spec, preset, style, imports, no_input) -> None:
     click.echo(f'next: cd {shown} && pip install -e ".[test]" && python -m pytest', err=True)
 
 
+# ------------------------------------------------------------------- signals and exits
+
+
 class Terminated(BaseException):
     """SIGTERM or SIGHUP, raised where the program is: like Ctrl-C's KeyboardInterrupt it
     unwinds through every write, which puts its files back, and is not an `Exception`."""
@@ -626,25 +615,29 @@ class Terminated(BaseException):
         self.signum = signum
 
 
-def _terminate(signum: int, frame: object) -> None:
+def _terminate(signum: int, frame: FrameType | None) -> None:
     # Once: the unwinding (a write's undo) must not be cut short by the next signal.
     for other in _TERMINATING:
         signal.signal(other, signal.SIG_IGN)
     raise Terminated(signum)
 
 
-_TERMINATING = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+_TERMINATING: list[signal.Signals] = [
+    getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)
+]
+# What signal.signal takes and gives back: a function, SIG_DFL or SIG_IGN, or None.
+Handler = Callable[[int, FrameType | None], Any] | int | None
 
 
-def _on_termination(handler: object) -> dict:
+def _on_termination(handler: Handler) -> dict[signal.Signals, Handler]:
     """Set `handler` for SIGTERM and SIGHUP, except where they are ignored (nohup) or
     this is not the main thread; the handlers they had, to put back."""
-    previous = {}
+    previous: dict[signal.Signals, Handler] = {}
     for number in _TERMINATING:
         try:
             if signal.getsignal(number) is signal.SIG_IGN:
                 continue
-            previous[number] = signal.signal(number, handler)  # type: ignore[arg-type]
+            previous[number] = signal.signal(number, handler)
         except ValueError:  # not the main thread: no handlers can be set
             break
     return previous
@@ -654,11 +647,8 @@ def main() -> None:
     previous = _on_termination(_terminate)
     try:
         cli(standalone_mode=False)
-    except SpecError as error:
-        click.echo(error.format(), err=True)
-        sys.exit(2)
-    except ModelgenError as error:  # its text may quote a file name, a config, a class name
-        click.echo(f"modelgen: error: {visible(str(error), multiline=True)}", err=True)
+    except ModelgenError as error:
+        click.echo(format_error(error), err=True)
         sys.exit(2)
     except click.exceptions.Abort:
         click.echo("modelgen: interrupted", err=True)

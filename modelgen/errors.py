@@ -38,7 +38,7 @@ class ModelgenError(Exception):
 class SpecError(ModelgenError):
     """One or more problems with a spec, each with its position."""
 
-    def __init__(self, filename: str, source: str, diagnostics: Iterable[Diagnostic]):
+    def __init__(self, filename: str, source: str, diagnostics: Iterable[Diagnostic]) -> None:
         self.filename = filename
         self.source = source
         self.diagnostics = sorted(
@@ -52,6 +52,15 @@ class SpecError(ModelgenError):
 
 class UsageError(ModelgenError):
     """A problem that is not in the spec: a file that exists, a missing directory."""
+
+
+def format_error(error: ModelgenError) -> str:
+    """How the command (and a project's hooks) show `error` on stderr: a `SpecError` as
+    its positioned diagnostics, any other as one `modelgen: error: ...` message, whose
+    text may quote a file name, a config or a class name, so it is shown escaped."""
+    if isinstance(error, SpecError):
+        return error.format()
+    return f"modelgen: error: {visible(str(error), multiline=True)}"
 
 
 def suggest(word: str, candidates: Iterable[str]) -> str | None:

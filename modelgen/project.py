@@ -27,12 +27,13 @@ from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
 
+from jinja2 import Environment
 from jinja2.ext import Extension
 
-from .errors import ModelgenError, SpecError, UsageError, suggest, visible
-from .generate import generate, load
-from .graph import LayerNode, ModelGraph
-from .reading import read_spec_file
+from .errors import ModelgenError, UsageError, format_error, suggest
+from .generate import check_expressible, generate, load
+from .graph import LayerNode
+from .reading import read_spec, read_spec_file
 from .styles import STYLES
 from .summary import keras_names
 from .writing import signals_held, write_files
@@ -66,22 +67,10 @@ def spec_path(model: str) -> str:
 class TemplateExtension(Extension):
     """The Jinja filter and global that templates/project/cookiecutter.json uses."""
 
-    def __init__(self, environment):
+    def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         environment.filters["modelgen_spec_path"] = spec_path
         environment.globals["modelgen_version"] = metadata.version("modelgen")
-
-
-def read_spec(path: str | Path, display: str) -> ModelGraph:
-    """Load a spec file; messages name it `display`. `UsageError` or `SpecError` say what is wrong."""
-    return load(read_spec_file(path, display), display)
-
-
-def check_model(graph: ModelGraph, style: str) -> None:
-    """Raise the style's refusal, positioned, when it cannot express the model."""
-    refusal = STYLES[style].refusal(graph)
-    if refusal is not None:
-        raise SpecError(graph.spec.filename, graph.spec.source, [refusal])
 
 
 def check_answers(model: str, path: str, style: str) -> int:
@@ -99,7 +88,7 @@ def check_answers(model: str, path: str, style: str) -> int:
                 f"{model}: neither a preset ({', '.join(known)}) nor a spec file"
                 + (f"; {hint}" if hint else "")
             )
-        check_model(graph, style)
+        check_expressible(graph, STYLES[style])
 
     return _hook(check)
 
@@ -119,11 +108,8 @@ def _hook(action: Callable[[], None]) -> int:
     """Run a hook's work and report failures as the modelgen command does, without a traceback."""
     try:
         action()
-    except SpecError as error:
-        print(error.format(), file=sys.stderr)
-        return 2
     except ModelgenError as error:
-        print(f"modelgen: error: {visible(str(error), multiline=True)}", file=sys.stderr)
+        print(format_error(error), file=sys.stderr)
         return 2
     return 0
 
@@ -168,7 +154,7 @@ def init_project(
                 f"{directory}: the folder {directory.absolute().parent} does not exist"
             )
     graph = read_spec(path, display)
-    check_model(graph, style)
+    check_expressible(graph, STYLES[style])
 
     # A spec goes in as an absolute path: the hooks run in the new project's folder.
     answers = {"project_name": graph.name, "model": model, "style": style, "imports": imports}
@@ -280,7 +266,7 @@ class Array:
 def model_arrays(spec: str | Path) -> tuple[list[Array], list[Array]]:
     """The model's inputs and outputs, in order, as the spec file declares them."""
     path = Path(spec)
-    graph = load(read_spec_file(path, path.name), path.name)
+    graph = read_spec(path, path.name)
     names = keras_names(graph)
     readers = graph.consumers()
     inputs = []
@@ -310,7 +296,7 @@ def model_arrays(spec: str | Path) -> tuple[list[Array], list[Array]]:
         kind = {"softmax": "classes", "sigmoid": "binary"}.get(str(activation), "values")
         if kind == "classes" and not (shape and shape[-1]):  # no known number of classes
             kind = "values"
-        classes = shape[-1] if kind == "classes" else 0
+        classes = (shape[-1] or 0) if kind == "classes" else 0  # known, as checked above
         outputs.append(Array(names[index], shape, "float32", kind, classes))
     return inputs, outputs
 

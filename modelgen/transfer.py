@@ -4,17 +4,19 @@ Needs TensorFlow: the original model is loaded (a .py file's model comes saved f
 the one run that gave its config, see `modelgen.pyrunner`), the converted code is built, each
 layer's weights are copied across in Keras' graph order (the order `check` pairs
 layers in), and the converted model saves them as `.weights.h5`, which the
-generated `build_model(weights=...)` loads.
+generated `build_model(weights=...)` loads. They are saved in a folder of the
+command's own; `modelgen.writing` then puts them in place together with the code.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .errors import UsageError
 from .importer import ImportProblem
+
+if TYPE_CHECKING:  # imported where it is used: loading Keras loads TensorFlow
+    import keras
 
 
 def weights_path(code_path: Path) -> Path:
@@ -22,7 +24,7 @@ def weights_path(code_path: Path) -> Path:
     return code_path.with_name(code_path.name.removesuffix(".py") + ".weights.h5")
 
 
-def _original(path: Path, source: str):
+def _original(path: Path, source: str) -> keras.Model:
     """The model whose weights are carried: `path` is a .keras file (the user's, or the
     one the run of their .py file saved); `source` is what the user named, for messages."""
     if path.suffix == ".json":
@@ -47,17 +49,16 @@ def _original(path: Path, source: str):
 
 
 def save_converted_weights(
-    model_file: str, code: str, style: str, target: Path, force: bool, source: str | None = None
+    model_file: str, code: str, style: str, saved: Path, source: str | None = None
 ) -> None:
     """Build `code`, give it the weights of the model in `model_file` (a .keras file),
-    save them to `target`. `source`: the file the user named, if not `model_file`."""
+    save them to `saved` (a new file whose name ends in .weights.h5, as Keras wants).
+    `source`: the file the user named, if not `model_file`."""
     import keras
 
     from .verify import build, layers_in_order
 
     source = source or model_file
-    if target.exists() and not force:
-        raise UsageError(f"{target}: already exists (use --force to overwrite it)")
     original = _original(Path(model_file), source)
     converted = build(code, style)
     inputs = list(original.inputs)
@@ -74,13 +75,4 @@ def save_converted_weights(
             raise ImportProblem(
                 f"{source}: the weights of layer {mine.name!r} do not fit the converted code ({error})"
             ) from None
-    descriptor, temporary = tempfile.mkstemp(
-        prefix=".modelgen-", suffix=".weights.h5", dir=target.parent
-    )
-    os.close(descriptor)
-    try:
-        converted.save_weights(temporary, overwrite=True)
-        os.replace(temporary, target)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+    converted.save_weights(str(saved))

@@ -15,6 +15,7 @@ import keyword as python_keyword
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from . import catalogue
 from .argtypes import (
@@ -28,7 +29,7 @@ from .argtypes import (
     too_large,
 )
 from .catalogue import LayerEntry
-from .catalogue.base import Param
+from .catalogue.describe import may_wrap, wrappable
 from .errors import MAX_REPORTED, Diagnostic, SpecError, suggest
 from .graph import Argument, LayerNode, ModelGraph, WrappedLayer
 from .identifiers import (
@@ -51,18 +52,29 @@ from .ir import (
 )
 
 
+class _Located(Protocol):
+    """What an error can point at: a name, a value, a statement."""
+
+    @property
+    def span(self) -> Span: ...
+
+
 @dataclass
 class _Collector:
+    """The problems found in `spec`, raised together."""
+
+    spec: Spec
     diagnostics: list[Diagnostic] = field(default_factory=list)
     label_suggestions: int = 0
 
-    def error(
-        self,
-        message: str,
-        at: Name | Value | LayerStatement | OutputsStatement,
-        hint: str | None = None,
-    ) -> None:
-        self.diagnostics.append(Diagnostic(message, at.span, hint))
+    def error(self, message: str, at: _Located | Span, hint: str | None = None) -> None:
+        span = at if isinstance(at, Span) else at.span
+        self.diagnostics.append(Diagnostic(message, span, hint))
+
+    def raise_if_any(self) -> None:
+        """Raise every problem found so far as one `SpecError`, if there is any."""
+        if self.diagnostics:
+            raise SpecError(self.spec.filename, self.spec.source, self.diagnostics)
 
     def label_hint(self, word: str, labels: dict[str, int], otherwise: str) -> str:
         """'did you mean' among the spec's labels, for the first MAX_REPORTED unknown
@@ -77,7 +89,7 @@ class _Collector:
 
 def validate(spec: Spec) -> ModelGraph:
     """Check a parsed spec and resolve it into a model graph, or raise `SpecError`."""
-    errors = _Collector()
+    errors = _Collector(spec)
     name = _model_name(spec, errors)
     layers = [s for s in spec.statements if isinstance(s, LayerStatement)]
     outputs_statements = [s for s in spec.statements if isinstance(s, OutputsStatement)]
@@ -89,41 +101,40 @@ def validate(spec: Spec) -> ModelGraph:
         )
 
     bound = [_bind(statement, errors) for statement in layers]
-    entries = [entry for entry, _, _ in bound]
+    entries = [b.entry for b in bound]
     labels = _labels(layers, entries, errors)
     sources = [_sources(i, layers, entries, labels, errors) for i in range(len(layers))]
     outputs = _outputs(layers, labels, outputs_statements[:1], errors)
     if not layers:
-        errors.diagnostics.append(
-            Diagnostic(
-                "the spec has no layers", _end_span(spec), "start with an input, e.g. 'input 28x28'"
-            )
+        errors.error(
+            "the spec has no layers", _end_span(spec), "start with an input, e.g. 'input 28x28'"
         )
-    if errors.diagnostics:
-        raise SpecError(spec.filename, spec.source, errors.diagnostics)
+    errors.raise_if_any()
 
     order = _topological_order(layers, sources, errors)
-    if errors.diagnostics:
-        raise SpecError(spec.filename, spec.source, errors.diagnostics)
+    errors.raise_if_any()
     _check_use(layers, entries, sources, outputs, errors)
-    if errors.diagnostics:
-        raise SpecError(spec.filename, spec.source, errors.diagnostics)
+    errors.raise_if_any()
 
+    # Past the checks, every layer is known and has its sources.
     position = {old: new for new, old in enumerate(order)}
-    nodes = tuple(
-        LayerNode(
-            index=position[old],
-            entry=bound[old][0],  # type: ignore[arg-type]
-            wrapped=bound[old][2],
-            label=layers[old].label.text if layers[old].label else None,
-            arguments=bound[old][1],
-            sources=tuple(position[s] for s in sources[old]),  # type: ignore[union-attr]
-            statement=layers[old],
+    nodes = []
+    for old in order:
+        statement, entry, found = layers[old], bound[old].entry, sources[old]
+        assert entry is not None and found is not None
+        nodes.append(
+            LayerNode(
+                index=position[old],
+                entry=entry,
+                wrapped=bound[old].wrapped,
+                label=statement.label.text if statement.label else None,
+                arguments=bound[old].arguments,
+                sources=tuple(position[s] for s in found),
+                statement=statement,
+            )
         )
-        for old in order
-    )
     inputs = tuple(node.index for node in nodes if node.is_input)
-    return ModelGraph(name, nodes, inputs, tuple(position[o] for o in outputs), spec)
+    return ModelGraph(name, tuple(nodes), inputs, tuple(position[o] for o in outputs), spec)
 
 
 def _end_span(spec: Spec) -> Span:
@@ -217,9 +228,16 @@ def _label_problem(text: str) -> str | None:
 # ------------------------------------------------------------------------- arguments
 
 
-def _bind(
-    statement: LayerStatement, errors: _Collector
-) -> tuple[LayerEntry | None, tuple[Argument, ...], WrappedLayer | None]:
+@dataclass(frozen=True)
+class _Bound:
+    """A statement's layer, resolved: its entry (None: unknown), arguments and wrapped layer."""
+
+    entry: LayerEntry | None
+    arguments: tuple[Argument, ...] = ()
+    wrapped: WrappedLayer | None = None
+
+
+def _bind(statement: LayerStatement, errors: _Collector) -> _Bound:
     """Resolve the layer keyword and bind its arguments to Keras parameter names.
 
     A wrapper (`bidirectional lstm 64`) takes the wrapped layer's keyword first;
@@ -240,44 +258,42 @@ def _bind(
             statement.layer,
             python or suggest(word, catalogue.keywords()) or "'modelgen layers' lists the layers",
         )
-        return None, (), None
+        return _Bound(None)
     if not entry.is_wrapper:
         arguments = _bind_arguments(
             entry, statement.layer, statement.positional, statement.keywords, errors
         )
-        return entry, arguments, None
+        return _Bound(entry, arguments)
     first = statement.positional[0] if statement.positional else None
     inner = catalogue.lookup(str(first.data)) if first and first.kind is ValueKind.WORD else None
-    if first is None or inner is None or not _may_wrap(entry, inner):
+    if first is None or inner is None or not may_wrap(entry, inner):
         errors.error(
             f"{entry.keyword} wraps a layer, named first: e.g. '{entry.example}'",
             first or statement.layer,
-            f"it wraps {_wrappable(entry)}",
+            f"it wraps {wrappable(entry)}",
         )
-        return entry, (), None
+        return _Bound(entry)
     own = tuple(k for k in statement.keywords if entry.param(k.key.text) is not None)
     rest = tuple(k for k in statement.keywords if entry.param(k.key.text) is None)
     inner_name = Name(str(first.data), first.span)
     wrapped = WrappedLayer(
         inner, _bind_arguments(inner, inner_name, statement.positional[1:], rest, errors, entry)
     )
-    return entry, _bind_arguments(entry, statement.layer, (), own, errors), wrapped
-
-
-def _may_wrap(wrapper: LayerEntry, inner: LayerEntry) -> bool:
-    if wrapper.wraps == ("*",):
-        return not (inner.is_input or inner.is_wrapper or inner.min_inputs != 1)
-    return inner.keyword in wrapper.wraps
-
-
-def _wrappable(wrapper: LayerEntry) -> str:
-    if wrapper.wraps == ("*",):
-        return "any layer that reads one input"
-    return ", ".join(w.lower() for w in wrapper.wraps)
+    return _Bound(entry, _bind_arguments(entry, statement.layer, (), own, errors), wrapped)
 
 
 def _is_int(value: Value) -> bool:
     return value.kind is ValueKind.INT
+
+
+@dataclass
+class _Binding:
+    """One layer's arguments while they are bound: the statement's values, by parameter name."""
+
+    entry: LayerEntry
+    wrapper: LayerEntry | None  # the entry wrapping it, whose own arguments it may not take
+    positional: tuple[Value, ...]
+    given: dict[str, Value] = field(default_factory=dict)
 
 
 def _bind_arguments(
@@ -289,35 +305,61 @@ def _bind_arguments(
     wrapper: LayerEntry | None = None,
 ) -> tuple[Argument, ...]:
     """Bind a statement's values to `entry`'s parameters (`wrapper`: the entry wrapping it)."""
-    given: dict[str, Value] = {}
-    slots = [p for p in entry.positional_params]
+    binding = _Binding(entry, wrapper, positional)
+    _bind_positional(binding, errors)
+    _bind_keywords(binding, keywords, errors)
+    _check_required(binding, layer, errors)
+    return _coerce(binding, errors)
+
+
+def _bind_positional(binding: _Binding, errors: _Collector) -> None:
+    """Give each positional value the next free positional parameter; a bare activation
+    name is the layer's activation wherever it stands."""
+    entry, given = binding.entry, binding.given
+    slots = entry.positional_params
     has_activation = entry.param("activation") is not None
-    last: tuple[Param, Value] | None = None  # the positional bound last, for the hint below
-    for value in positional:
+    sized: Value | None = None  # a size bound last, for the hint of `input 28 28 1`
+    for value in binding.positional:
         if has_activation and "activation" not in given and _is_activation_word(value):
             given["activation"] = value
-            last = None
+            sized = None
             continue
         slot = next((p for p in slots if p.name not in given), None)
         if slot is None:
-            message = (
-                f"too many positional arguments for {entry.keyword}: it takes {', '.join(p.name for p in slots)}"
-                if slots
-                else f"{entry.keyword} takes no positional arguments"
-            )
-            hint = "pass other arguments as key=value"
-            if last is not None and value.kind is ValueKind.INT:
-                # `input 28 28 1`: a shape's sizes with spaces between them
-                start = positional.index(last[1]) + 1
-                sizes = [last[1], *itertools.takewhile(_is_int, positional[start:])]
-                if value in sizes:
-                    hint = f"a shape is written without spaces: {'x'.join(v.text for v in sizes)}"
-            errors.error(f"{message}. Received: {value.text!r}", value, hint)
+            _too_many_positional(binding, value, sized, errors)
             continue
         given[slot.name] = value
-        sized = isinstance(slot.type, (Dimensions, IntTuple))
+        takes_sizes = isinstance(slot.type, (Dimensions, IntTuple))
         written = value.kind is ValueKind.INT or re.fullmatch(r"[\d?]+(?:x[\d?]+)+", value.text)
-        last = (slot, value) if sized and written else None
+        sized = value if takes_sizes and written else None
+
+
+def _too_many_positional(
+    binding: _Binding, value: Value, sized: Value | None, errors: _Collector
+) -> None:
+    """`value` fills no positional parameter; `sized`: a size bound just before it."""
+    entry, positional = binding.entry, binding.positional
+    slots = entry.positional_params
+    message = (
+        f"too many positional arguments for {entry.keyword}: it takes {', '.join(p.name for p in slots)}"
+        if slots
+        else f"{entry.keyword} takes no positional arguments"
+    )
+    hint = "pass other arguments as key=value"
+    if sized is not None and value.kind is ValueKind.INT:
+        # `input 28 28 1`: a shape's sizes with spaces between them
+        start = positional.index(sized) + 1
+        sizes = [sized, *itertools.takewhile(_is_int, positional[start:])]
+        if value in sizes:
+            hint = f"a shape is written without spaces: {'x'.join(v.text for v in sizes)}"
+    errors.error(f"{message}. Received: {value.text!r}", value, hint)
+
+
+def _bind_keywords(
+    binding: _Binding, keywords: tuple[KeywordArgument, ...], errors: _Collector
+) -> None:
+    """Give each `key=value` its parameter: one the layer has, given once."""
+    entry, wrapper, given = binding.entry, binding.wrapper, binding.given
     for argument in keywords:
         key = argument.key.text
         if entry.is_operation and key in ("name", "dtype", "trainable"):
@@ -352,15 +394,25 @@ def _bind_arguments(
             )
         else:
             given[key] = argument.value
-    missing = [p.name for p in entry.params if p.required and p.name not in given]
+
+
+def _check_required(binding: _Binding, layer: Name, errors: _Collector) -> None:
+    entry = binding.entry
+    missing = [p.name for p in entry.params if p.required and p.name not in binding.given]
     if missing:
         errors.error(
             f"{entry.keyword} needs {' and '.join(repr(m) for m in missing)}",
             layer,
             f"give {'it' if len(missing) == 1 else 'them'} after the layer name, e.g. '{_example(layer.text, entry)}'",
         )
+
+
+def _coerce(binding: _Binding, errors: _Collector) -> tuple[Argument, ...]:
+    """Each given value as its parameter's type takes it, in constructor order (whatever
+    order the spec used); a value that does not fit is an error, not an argument."""
+    entry, given = binding.entry, binding.given
     arguments = []
-    for param in entry.params:  # constructor order, whatever order the spec used
+    for param in entry.params:
         if param.name not in given:
             continue
         value = given[param.name]
@@ -381,7 +433,7 @@ def _bind_arguments(
         except ArgumentTypeError as error:
             if (
                 error.message.startswith("expected ")  # a word where the slot takes none
-                and any(value is v for v in positional)
+                and any(value is v for v in binding.positional)
                 and _is_word(value)
             ):
                 near = _near_word(entry, str(value.data), "activation" not in given)
@@ -402,9 +454,9 @@ def _bind_arguments(
 def _oversized(value: Value) -> Value | None:
     """The first integer in `value` (a tuple's items and a call's settings included) that
     does not fit in 64 bits, or None."""
-    if value.kind is ValueKind.INT:
-        fits = -INT64_MAX - 1 <= value.data <= INT64_MAX  # type: ignore[operator]
-        return None if fits else value
+    integer = value.integer
+    if integer is not None:
+        return None if -INT64_MAX - 1 <= integer <= INT64_MAX else value
     if isinstance(value.data, CallData):
         items = [*value.data.positional, *(k.value for k in value.data.keywords)]
     elif isinstance(value.data, tuple):
@@ -529,13 +581,8 @@ def _sources(
         found = tuple(resolved)
     if entry is not None:
         count = len(found)
-        if count < entry.min_inputs or (entry.max_inputs is not None and count > entry.max_inputs):
-            if entry.max_inputs is None:
-                expected = f"{entry.min_inputs} or more"
-            elif entry.max_inputs != entry.min_inputs:
-                expected = f"{entry.min_inputs} to {entry.max_inputs}"
-            else:
-                expected = str(entry.max_inputs)
+        if not entry.reads(count):
+            expected = entry.inputs_read(or_more=" or more", to=" to ")
             at = statement.sources[0] if statement.sources else statement.layer
             if count == 1 and entry in catalogue.FAMILIES["attention"]:
                 # An attention layer reads a query and a value: one source as both is self-attention.

@@ -29,12 +29,13 @@ import os
 import re
 import warnings
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from . import catalogue
 from .errors import SpecError, UsageError
 from .generate import generate_all
-from .graph import ModelGraph
+from .graph import LayerNode, ModelGraph
 from .shapes import infer_shapes
 
 
@@ -61,14 +62,17 @@ with _quiet_native_stderr():
     import numpy as np
 
 REFERENCE_STYLE = "functional"
-TOLERANCE = {"rtol": 1e-5, "atol": 1e-6}
+# How close two models' outputs on shared weights must be (numpy.allclose).
+RTOL, ATOL = 1e-5, 1e-6
 
 
 def build(code: str, label: str = "generated") -> keras.Model:
     """Exec a generated module and return what its `build_model()` gives."""
     namespace: dict[str, object] = {"__name__": f"modelgen_{label.replace('-', '_')}"}
     exec(compile(code, f"<modelgen {label}>", "exec"), namespace)  # noqa: S102
-    return namespace["build_model"]()  # type: ignore[operator]
+    build_model = namespace["build_model"]
+    assert callable(build_model)
+    return build_model()
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,7 @@ class Row:
         return f"{self.layer_class} {self.output_shape} {params}"
 
 
-def _count(weights) -> int:
+def _count(weights: list[keras.Variable]) -> int:
     return int(sum(int(np.prod(w.shape)) for w in weights))
 
 
@@ -102,7 +106,7 @@ def layers_in_order(model: keras.Model, inputs: list) -> list:
         return [(layer, layer.output) for layer in _non_input(view.operations)]
 
 
-def _non_input(operations) -> list:
+def _non_input(operations: list[keras.Operation]) -> list[keras.Operation]:
     """Layers but InputLayer, and the operations the DSL writes (not a Sequential
     model's internal ConvertToTensor)."""
     return [
@@ -128,7 +132,7 @@ def summary_rows(model: keras.Model, inputs: list) -> list[Row]:
     ]
 
 
-def _config(layer, named: set[str]) -> dict:
+def _config(layer: keras.Operation, named: AbstractSet[str]) -> dict:
     config = _without_automatic_names(layer.get_config(), named)
     if not isinstance(layer, keras.layers.Layer):  # an operation: its constants are its config
         tensors = keras.tree.flatten(layer._inbound_nodes[0].input_tensors)
@@ -140,7 +144,7 @@ def _config(layer, named: set[str]) -> dict:
     return config
 
 
-def _without_automatic_names(config: dict, named: set[str]) -> dict:
+def _without_automatic_names(config: dict, named: AbstractSet[str]) -> dict:
     """A layer config without the names Keras chose itself, nested wrapped layers included."""
     config = dict(config)
     if config.get("name") not in named:
@@ -160,8 +164,8 @@ def randomize_weights(model: keras.Model, seed: int = 0) -> None:
 
 
 # The sizes tried for an unknown axis, smallest first: the sample data should be small.
-UNKNOWN_SIZES = (3, 4, 5, 6, 7, 8, 10, 12, 16, 20, 24, 32, 48, 64, 96, 128, 192, 256)
-UNKNOWN_SIZES += (384, 512, 768, 1024, 1536, 2048, 3072, 4096)
+UNKNOWN_SIZES: tuple[int, ...] = (3, 4, 5, 6, 7, 8, 10, 12, 16, 20, 24, 32, 48, 64, 96, 128)
+UNKNOWN_SIZES += (192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096)
 # ... as long as the sample data of one input stays below this many numbers (64 MB).
 SAMPLE_BUDGET = 2**24
 
@@ -171,11 +175,7 @@ def size_for_unknown_axes(graph: ModelGraph) -> int | None:
     none; 0: no size tried works): the smallest of UNKNOWN_SIZES for which shape
     inference finds every layer's output non-empty. With 3, two strided 3x3 convolutions leave nothing, and
     TensorFlow computes garbage from an empty tensor instead of refusing it."""
-    unknown = any(
-        None in (node.argument("shape").value or ())  # type: ignore[union-attr, operator]
-        for node in graph.nodes
-        if node.is_input
-    )
+    unknown = any(None in _input_shape(node) for node in graph.nodes if node.is_input)
     if not unknown:
         return None
     for size in UNKNOWN_SIZES:
@@ -186,10 +186,20 @@ def size_for_unknown_axes(graph: ModelGraph) -> int | None:
     return 0
 
 
+def _input_shape(node: LayerNode) -> tuple[int | None, ...]:
+    """The shape an input declares, None for each unknown size (`?`)."""
+    argument = node.argument("shape")
+    declared = argument.value if argument is not None else ()
+    assert isinstance(declared, tuple)
+    shape = tuple(d for d in declared if d is None or isinstance(d, int))
+    assert len(shape) == len(declared)
+    return shape
+
+
 def _sample_numbers(graph: ModelGraph, size: int, batch: int = 3) -> int:
     """How many numbers the largest input's sample data holds with unknown axes of `size`."""
     return max(
-        batch * math.prod(size if d is None else d for d in node.argument("shape").value)  # type: ignore[union-attr]
+        batch * math.prod(size if d is None else d for d in _input_shape(node))
         for node in graph.nodes
         if node.is_input
     )
@@ -199,10 +209,9 @@ def _every_output_non_empty(graph: ModelGraph, size: int) -> bool:
     nodes = []
     for node in graph.nodes:
         if node.is_input:
+            shape = tuple(size if d is None else d for d in _input_shape(node))
             arguments = tuple(
-                dataclasses.replace(a, value=tuple(size if d is None else d for d in a.value))  # type: ignore[union-attr]
-                if a.name == "shape"
-                else a
+                dataclasses.replace(a, value=shape) if a.name == "shape" else a
                 for a in node.arguments
             )
             node = dataclasses.replace(node, arguments=arguments)
@@ -263,7 +272,7 @@ class Comparison:
 def compare(
     reference: keras.Model,
     other: keras.Model,
-    named: set[str] = frozenset(),
+    named: AbstractSet[str] = frozenset(),
     unknown: int | None = 3,
 ) -> Comparison:
     """Compare `other` with `reference` (summary rows, configs, outputs on shared weights);
@@ -318,7 +327,8 @@ def compare(
         for a, b in zip(expected_outputs, got_outputs, strict=True)
     )
     comparison.outputs_match = all(
-        np.allclose(a, b, **TOLERANCE) for a, b in zip(expected_outputs, got_outputs, strict=True)
+        np.allclose(a, b, rtol=RTOL, atol=ATOL)
+        for a, b in zip(expected_outputs, got_outputs, strict=True)
     )
     if not comparison.outputs_match:
         comparison.problems.append(
@@ -507,41 +517,3 @@ def check_graph(graph: ModelGraph, imports: str = "keras") -> Report:
         total_params,
         unknown,
     )
-
-
-def keras_summary(model: keras.Model) -> dict:
-    """What Keras' summary says of a functional model, in the shape of `Summary.as_dict()`."""
-
-    def count(weights) -> int:
-        return _count(weights)
-
-    def size(weights) -> int:
-        return int(sum(int(np.prod(w.shape)) * np.dtype(w.dtype).itemsize for w in weights))
-
-    layers = []
-    for layer in model.operations:  # the summary lists operations (x + 3.0) too
-        sources = []
-        for node in layer._inbound_nodes:  # the summary's own source of "Connected to"
-            for tensor in keras.tree.flatten(node.input_tensors):
-                sources.append(f"{tensor._keras_history.operation.name}[0][0]")
-        layers.append(
-            {
-                "name": layer.name,
-                "class": type(layer).__name__,
-                "output_shape": list(layer.output.shape),
-                "params": count(getattr(layer, "weights", [])),
-                "trainable_params": count(getattr(layer, "trainable_weights", [])),
-                "non_trainable_params": count(getattr(layer, "non_trainable_weights", [])),
-                "connected_to": sources,
-            }
-        )
-    return {
-        "model": model.name,
-        "layers": layers,
-        "total_params": count(model.weights),
-        "trainable_params": count(model.trainable_weights),
-        "non_trainable_params": count(model.non_trainable_weights),
-        "total_bytes": size(model.weights),
-        "trainable_bytes": size(model.trainable_weights),
-        "non_trainable_bytes": size(model.non_trainable_weights),
-    }

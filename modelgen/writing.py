@@ -20,7 +20,8 @@ at the same name is left alone) and a replaced one gets its old file back. Signa
 held while a file is made and recorded, and while the writes are undone, so that a
 second signal cannot leave a file behind. The targets end as they were found, with no
 temporary or backup file left. Text is written as UTF-8 with its `\n` line endings
-kept; bytes (a rendered image) as they are.
+kept; bytes (a rendered image) as they are; a `FromFile` (weights Keras saved in a
+temporary folder) is copied from that file, without holding it in memory.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ import shutil
 import signal
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,6 +47,16 @@ _SIGNALS = {
 }
 
 
+@dataclass(frozen=True)
+class FromFile:
+    """The content of a file already on disk, written in its bytes."""
+
+    path: Path
+
+
+Content = str | bytes | FromFile
+
+
 @dataclass
 class _Placed:
     """A target being put in place, and how to undo it."""
@@ -56,14 +67,16 @@ class _Placed:
 
 
 def write_files(
-    files: dict[Path, str | bytes], force: bool = False, folder: Path | None = None
+    files: Mapping[Path, Content], force: bool = False, folder: Path | None = None
 ) -> None:
     """Write every file or none of them. `folder`, if it does not exist but its parent
     does, is made for the files, and removed again if they cannot be written."""
-    make = folder is not None and not folder.exists() and folder.parent.is_dir()
+    new_folder = (
+        folder if folder is not None and not folder.exists() and folder.parent.is_dir() else None
+    )
     for path in files:
         check_target(path, force)
-        if not path.parent.is_dir() and not (make and path.parent == folder):
+        if not path.parent.is_dir() and path.parent != new_folder:
             raise UsageError(f"{path}: the folder {path.parent} does not exist")
     staged: list[tuple[Path, str, tuple[int, int]]] = []  # target, temporary file, its inode
     placed: list[_Placed] = []
@@ -71,10 +84,10 @@ def write_files(
     target = None
     made = written = False
     try:
-        if make:
-            target = folder
+        if new_folder is not None:
+            target = new_folder
             with signals_held():
-                folder.mkdir()  # type: ignore[union-attr]
+                new_folder.mkdir()
                 made = True
         for target, content in files.items():
             staged.append((target, *_stage(target, content, leftovers)))
@@ -221,7 +234,7 @@ def _backup(path: Path, leftovers: list[str]) -> str | None:
         return name
 
 
-def _stage(path: Path, content: str | bytes, leftovers: list[str]) -> tuple[str, tuple[int, int]]:
+def _stage(path: Path, content: Content, leftovers: list[str]) -> tuple[str, tuple[int, int]]:
     """A temporary file beside `path` holding `content`, and its (st_dev, st_ino); its name
     is added to `leftovers`."""
     with signals_held():
@@ -229,10 +242,13 @@ def _stage(path: Path, content: str | bytes, leftovers: list[str]) -> tuple[str,
             prefix=f".{path.name}.", suffix=".tmp", dir=path.parent
         )
         leftovers.append(temporary)
-    # Text as UTF-8 bytes: the same as a text file with newline="\n" on every system.
-    data = content.encode("utf-8") if isinstance(content, str) else content
     with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
+        if isinstance(content, FromFile):
+            with open(content.path, "rb") as source:
+                shutil.copyfileobj(source, handle)
+        else:
+            # Text as UTF-8 bytes: the same as a text file with newline="\n" on every system.
+            handle.write(content.encode("utf-8") if isinstance(content, str) else content)
         status = os.fstat(handle.fileno())
     os.chmod(temporary, 0o666 & ~_umask())
     return temporary, (status.st_dev, status.st_ino)

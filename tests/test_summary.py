@@ -14,6 +14,7 @@ from modelgen.summary import memory, summarize
 
 from .diagnostics import load_error, only, position
 from .goldens import EXAMPLES, example_specs
+from .keras_summary import keras_summary
 from .test_no_tensorflow import BLOCK_AND_RUN
 
 MODELGEN = shutil.which("modelgen")
@@ -28,7 +29,7 @@ def test_summary_of_every_example_is_what_keras_reports(spec, verify):
     for row in static["layers"]:
         del row["line"]
     keras.backend.clear_session()
-    assert static == verify.keras_summary(verify.build(generate(graph, "functional")))
+    assert static == keras_summary(verify.build(generate(graph, "functional")))
 
 
 def test_summary_table_for_the_mlp():

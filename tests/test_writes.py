@@ -693,3 +693,86 @@ def test_an_empty_output_path_is_refused(tmp_path, command) -> None:
     result = run(*command, "-o", "", cwd=tmp_path)
     assert_error(result.returncode, result.stderr, "-o: an empty path")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tiny.json"]
+
+
+# ------------------------------------------- convert --weights: the code and its weights
+
+
+def _keras_file(path: Path) -> Path:
+    """A .keras archive of TINY_JSON: enough for convert, which reads its config without TensorFlow."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("config.json", TINY_JSON)
+    return path
+
+
+@pytest.fixture
+def weights_without_keras(monkeypatch) -> None:
+    """convert --weights with the weights Keras would save replaced by a few bytes, saved
+    where the command asks (a folder of its own): the writing is what is tested here."""
+    from modelgen import transfer
+
+    def save(model_file, code, style, saved, source=None) -> None:  # noqa: ANN001
+        assert saved.name.endswith(".weights.h5") and not saved.exists()
+        saved.write_bytes(b"\x89HDF weights")
+
+    monkeypatch.setattr(transfer, "save_converted_weights", save)
+
+
+def test_convert_weights_writes_the_code_and_the_weights_together(
+    tmp_path, monkeypatch, capsys, weights_without_keras
+) -> None:
+    source = _keras_file(tmp_path / "tiny.keras")
+    args = ("convert", source, "--to", "functional", "--weights", "-o", tmp_path / "m.py")
+    code, _, err = modelgen(monkeypatch, capsys, *args)
+    assert code == 0, err
+    assert sorted(contents(tmp_path)) == ["m.py", "m.weights.h5", "tiny.keras"]  # nothing else
+    assert contents(tmp_path)["m.weights.h5"] == b"\x89HDF weights"
+    assert "def build_model(weights=None)" in (tmp_path / "m.py").read_text()
+    assert err == f"wrote {tmp_path / 'm.py'} and {tmp_path / 'm.weights.h5'}\n"
+
+
+@pytest.mark.parametrize(
+    "call,number",
+    [
+        ("mkstemp", 1),  # staging the code
+        ("mkstemp", 2),  # staging the weights
+        ("link", 1),  # putting the code in place
+        ("link", 2),  # putting the weights in place, after the code
+    ],
+    ids=["staging-code", "staging-weights", "placing-code", "placing-weights"],
+)
+@pytest.mark.parametrize("failure", ["error", "ctrl-c"])
+def test_convert_weights_writes_neither_file_if_either_fails(
+    tmp_path, monkeypatch, capsys, weights_without_keras, call, number, failure
+) -> None:
+    """The code and its weights are one write: a failure at any step of either leaves
+    neither (the weights were once written first, and stayed when the code failed)."""
+    source = _keras_file(tmp_path / "tiny.keras")
+    error = OSError(errno.EIO, "Input/output error") if failure == "error" else KeyboardInterrupt()
+    fail_on_call(monkeypatch, tempfile if call == "mkstemp" else os, call, number, error, tmp_path)
+    args = ("convert", source, "--to", "functional", "--weights", "-o", tmp_path / "m.py")
+    code, out, err = modelgen(monkeypatch, capsys, *args)
+    if failure == "error":
+        assert_error(code, err, "cannot write: Input/output error")
+    else:
+        assert_interrupted(code, out, err)
+    assert sorted(contents(tmp_path)) == ["tiny.keras"]
+
+
+def test_convert_weights_replaces_both_or_neither_with_force(
+    tmp_path, monkeypatch, capsys, weights_without_keras
+) -> None:
+    source = _keras_file(tmp_path / "tiny.keras")
+    (tmp_path / "m.py").write_text("# old code\n")
+    (tmp_path / "m.weights.h5").write_bytes(b"old weights")
+    before = contents(tmp_path)
+    args = ("convert", source, "--to", "functional", "--weights", "-o", tmp_path / "m.py")
+    code, _, err = modelgen(monkeypatch, capsys, *args)
+    assert_error(code, err, "m.py: already exists (use --force")
+    assert contents(tmp_path) == before
+    fail_on_call(monkeypatch, os, "replace", 2, OSError(errno.EIO, "Input/output error"), tmp_path)
+    code, _, err = modelgen(monkeypatch, capsys, *args, "--force")
+    assert_error(code, err, "cannot write: Input/output error")
+    assert contents(tmp_path) == before  # the code, replaced first, was put back
