@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -34,6 +38,18 @@ def test_readme_opens_with_the_two_commands_and_ci_runs_the_second():
     )
     ci = (ROOT / ".ci" / "run").read_text().strip().splitlines()[-1]
     assert ci == test
+
+
+def test_readme_first_command_prints_the_functional_golden():
+    # run from the repository root, as on a fresh clone after `pip install -e .`
+    install_and_run = re.findall(r"```bash\n(.*?)\n```", README, re.S)[0]
+    command = shlex.split(install_and_run.split(" && ", 1)[1])
+    assert command[:2] == ["modelgen", "new"]
+    modelgen = str(Path(sys.executable).with_name("modelgen"))
+    result = subprocess.run([modelgen, *command[1:]], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    golden = EXAMPLES / "mnist_mlp" / STYLES["functional"].file_name("mnist_mlp")
+    assert result.stdout == golden.read_text(encoding="utf-8")
 
 
 def test_readme_shows_the_golden_files():
