@@ -13,7 +13,7 @@ import json
 
 from .. import catalogue
 from ..argtypes import ACTIVATION_NAMES, Dimensions, IntTuple, Nullable, TargetShape
-from ..catalogue import INPUT, NO_DEFAULT, LayerEntry
+from ..catalogue import COMMON, INPUT, NO_DEFAULT, LayerEntry
 from .configs import NESTED_MODELS, SavedLayer, is_tensor, read_graph
 from .dsl_text import INT_RANGE, dsl_literal
 from .problems import ImportProblem
@@ -25,8 +25,8 @@ WRAPPED_KEY = "layer"
 UNWRITABLE_CLASSES = {"Lambda": "a Lambda, which runs arbitrary Python the DSL cannot write"}
 # The parameter a bare activation name after the sizes gives: `dense 10 relu`.
 BARE_WORD_PARAM = "activation"
-# The keys of the settings every layer has (catalogue.COMMON), written after the rest.
-_COMMON_KEYS = {"name", "trainable", "dtype"}
+# The settings every layer has (name, dtype, trainable): written after the rest.
+_COMMON_KEYS = {param.name for param in COMMON}
 # The keys of an input's config that its statement writes (`input 28x28 batch_size=32
 # dtype=int32`; batch_input_shape: what older Keras called batch_shape).
 INPUT_KEYS = ("name", "batch_shape", "batch_input_shape", "dtype")
