@@ -24,10 +24,6 @@ KNOWN_TOTALS = {
 CASES = [(spec, path) for spec in SPECS for path in expected_files(spec)]
 
 
-def _id(case) -> str:
-    return case[1].stem if hasattr(case, "__getitem__") else str(case)
-
-
 def test_every_example_has_a_known_total():
     assert sorted(KNOWN_TOTALS) == sorted(spec.stem for spec in SPECS)
 
