@@ -6,7 +6,11 @@ from __future__ import annotations
 import shlex
 import shutil
 
+import pytest
 import yaml
+
+from modelgen.checking import check_files
+from modelgen.errors import UsageError
 
 from .goldens import EXAMPLES, ROOT
 from .test_cli import run
@@ -149,3 +153,40 @@ def test_style_all_check_defaults_to_the_current_folder_as_style_all_does(tmp_pa
     result = run("new", spec, "--style", "all", "--check", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "4 files up to date with the spec" in result.stderr
+
+
+def test_a_file_that_cannot_be_read_stops_the_check_after_what_came_before(tmp_path):
+    spec = _copy(tmp_path)
+    unreadable = tmp_path / "mnist_mlp_subclass.py"  # the last of --style all's files
+    unreadable.write_bytes(b"\xff\xfe not UTF-8\n")
+    result = run("new", spec, "--style", "all", "-o", tmp_path, "--check")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[:3] == [
+        f"would write {tmp_path / 'mnist_mlp_sequential.py'}",
+        f"would write {tmp_path / 'mnist_mlp_sequential_list.py'}",
+        f"would write {tmp_path / 'mnist_mlp_functional.py'}",
+    ]
+    assert lines[3].startswith(f"modelgen: error: {unreadable}: cannot read: ")
+    assert unreadable.read_bytes() == b"\xff\xfe not UTF-8\n"
+
+
+def test_check_files_compares_each_file_with_the_disk_in_order(tmp_path):
+    """The library under --check (modelgen.checking): nothing is written, and each file is
+    read when it is reached."""
+    (tmp_path / "same.py").write_text("x = 1\n")
+    (tmp_path / "stale.py").write_text("x = 0\n")
+    (tmp_path / "bad.py").write_bytes(b"\xff")
+    generated = {tmp_path / n: "x = 1\n" for n in ("same.py", "stale.py", "new.py", "bad.py")}
+    checked = check_files(generated)
+    same, stale, new = next(checked), next(checked), next(checked)
+    assert same.up_to_date and same.diff() == ""
+    assert not stale.up_to_date and stale.on_disk == "x = 0\n"
+    assert stale.diff() == (
+        f"--- {tmp_path / 'stale.py'} (on disk)\n+++ {tmp_path / 'stale.py'} (generated)\n"
+        "@@ -1 +1 @@\n-x = 0\n+x = 1\n"
+    )
+    assert new.on_disk is None and not new.up_to_date
+    with pytest.raises(UsageError, match="bad.py: cannot read"):
+        next(checked)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.py", "same.py", "stale.py"]

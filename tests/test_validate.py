@@ -1186,3 +1186,46 @@ def test_a_shape_written_with_spaces_is_answered_with_the_shape() -> None:
     assert single_error("input 28x28x1\nmaxpooling2d 2 2 valid 3\n").hint == (
         "pass other arguments as key=value"
     )
+
+
+# ------------------------------------------------- what is said once, in the catalogue
+
+
+@pytest.mark.parametrize(
+    "entry", [e for e in catalogue.ENTRIES if e.is_wrapper], ids=lambda e: e.keyword
+)
+def test_what_a_wrapper_may_wrap_is_what_its_error_and_its_description_say(entry):
+    from modelgen.catalogue.describe import describe, may_wrap, wrappable
+
+    wrapped = [e for e in catalogue.ENTRIES if may_wrap(entry, e)]
+    refused = [e for e in catalogue.ENTRIES if not may_wrap(entry, e)]
+    assert wrapped and refused
+    assert catalogue.INPUT in refused and entry in refused  # never an input, never itself
+    said = wrappable(entry)
+    assert f"wraps: {said} (named first" in describe(entry.keyword)
+    for inner in refused:
+        error = single_error(f"input 4x3 | {entry.keyword.lower()} {inner.keyword.lower()}")
+        assert error.hint == f"it wraps {said}", inner.keyword
+    if entry.wraps != ("*",):  # a list of layers: the words are their keywords
+        assert said.split(", ") == [e.keyword.lower() for e in wrapped]
+
+
+@pytest.mark.parametrize(
+    "entry", [e for e in catalogue.ENTRIES if not e.is_input], ids=lambda e: e.keyword
+)
+def test_the_arity_in_an_error_is_the_arity_the_table_shows(entry):
+    counts = [c for c in range(1, 5) if not entry.reads(c)]
+    if not counts:
+        return  # a layer that reads any number of inputs from 1 (none does yet)
+    count = counts[0]
+    labels = [f"x{i}" for i in range(count)]
+    inputs = " | ".join(f"{label}: input 4" for label in labels)
+    arguments = " ".join(
+        param.example or param.type.example for param in entry.params if param.required
+    )
+    statement = f"{entry.keyword.lower()} {arguments}".strip()
+    error = load_error(f"{inputs} | {statement} <- {', '.join(labels)}")
+    message = next(d.message for d in error.diagnostics if " takes " in d.message)
+    expected = entry.arity.replace("+", " or more").replace("-", " to ")
+    assert message.startswith(f"{entry.keyword} takes {expected} input"), message
+    assert message.endswith(f"Received: {count}")
