@@ -333,11 +333,9 @@ class Axis(ArgType):
             return ()
         if isinstance(value, int) and not isinstance(value, bool):
             return (value,)
-        if isinstance(value, str):
-            return tuple(sorted(value))
-        if not isinstance(value, tuple):
+        if not isinstance(value, tuple | str):  # what sorted() would refuse
             raise TypeError(f"{value!r} is not an axis or a tuple of axes")
-        return tuple(sorted(value))  # type: ignore[type-var]  # a config may hold any items: unorderable ones raise TypeError, which the importer reports
+        return tuple(sorted(value))  # type: ignore[type-var]  # a config's items may not order: TypeError, the importer's to report
 
     def coerce(self, value: Value) -> PyValue:
         if value.integer is not None:
