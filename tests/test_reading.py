@@ -230,7 +230,7 @@ def test_a_stray_nul_in_a_text_spec_is_an_error_at_its_place(tmp_path: Path) -> 
 
 @pytest.fixture(scope="module")
 def saved_model(tmp_path_factory, verify) -> Path:
-    """examples/two_towers.mg built by Keras and saved as .keras and as to_json()."""
+    """examples/two_towers/two_towers.mg built by Keras and saved as .keras and as to_json()."""
     folder = tmp_path_factory.mktemp("models")
     code = generate(
         load((EXAMPLES / "two_towers" / "two_towers.mg").read_text(), "two_towers.mg"), "functional"
