@@ -24,7 +24,7 @@ from . import reading
 from .catalogue.describe import describe, layer_table
 from .checking import check_files
 from .errors import ModelgenError, SpecError, UsageError, format_diagnostics, format_error, visible
-from .generate import generate, generate_all, load
+from .generate import generate, generate_all, load, load_file
 from .graph import ModelGraph
 from .parser import EXPR_FILENAME, STDIN_FILENAME
 from .render import IMPORT_FLAVOURS
@@ -59,7 +59,7 @@ def _read_spec(spec: str | None, expression: str | None, models: bool = False) -
         return load(reading.read_spec_stream(stdin, STDIN_FILENAME), STDIN_FILENAME)
     if models and reading.is_model_file(spec):
         return _import(spec)[1]
-    return reading.read_spec(spec)
+    return load_file(spec)
 
 
 # ------------------------------------------------ what several commands take, declared once

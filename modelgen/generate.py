@@ -9,11 +9,13 @@ Nothing here imports TensorFlow or Keras.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from .errors import Diagnostic, SpecError
 from .formatting import format_code
 from .graph import ModelGraph
 from .parser import parse
+from .reading import read_spec_file
 from .render import render
 from .shapes import infer_shapes
 from .styles import STYLES, Style
@@ -63,3 +65,12 @@ def generate_all(graph: ModelGraph, imports: str = "keras") -> list[Generated]:
         code = None if skipped else format_code(render(graph, style, imports))
         results.append(Generated(name, code, skipped))
     return results
+
+
+def load_file(path: str | Path, display: str | None = None) -> ModelGraph:
+    """The model the spec file `path` describes; messages name it `display` (default: `path`).
+
+    `UsageError` for a file that cannot be a spec, `SpecError` for what is wrong in it.
+    """
+    display = str(path) if display is None else display
+    return load(read_spec_file(path, display), display)

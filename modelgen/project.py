@@ -31,9 +31,9 @@ from jinja2 import Environment
 from jinja2.ext import Extension
 
 from .errors import ModelgenError, UsageError, format_error, suggest
-from .generate import check_expressible, generate, load
+from .generate import check_expressible, generate, load, load_file
 from .graph import LayerNode
-from .reading import read_spec, read_spec_file
+from .reading import read_spec_file
 from .styles import STYLES
 from .summary import keras_names
 from .writing import signals_held, write_files
@@ -79,9 +79,9 @@ def check_answers(model: str, path: str, style: str) -> int:
     def check() -> None:
         known = presets()
         if Path(path) == known.get(model):
-            graph = read_spec(path, f"<preset {model}>")  # not a file of the user's: like <expr>
+            graph = load_file(path, f"<preset {model}>")  # not a file of the user's: like <expr>
         elif Path(path).is_file():
-            graph = read_spec(path, model)
+            graph = load_file(path, model)
         else:
             hint = suggest(model, known)
             raise UsageError(
@@ -153,7 +153,7 @@ def init_project(
             raise UsageError(
                 f"{directory}: the folder {directory.absolute().parent} does not exist"
             )
-    graph = read_spec(path, display)
+    graph = load_file(path, display)
     check_expressible(graph, STYLES[style])
 
     # A spec goes in as an absolute path: the hooks run in the new project's folder.
@@ -266,7 +266,7 @@ class Array:
 def model_arrays(spec: str | Path) -> tuple[list[Array], list[Array]]:
     """The model's inputs and outputs, in order, as the spec file declares them."""
     path = Path(spec)
-    graph = read_spec(path, path.name)
+    graph = load_file(path, path.name)
     names = keras_names(graph)
     readers = graph.consumers()
     inputs = []

@@ -11,12 +11,12 @@ Every entry point that reads a spec (`modelgen new FILE`, `-`, `-e TEXT`,
 * the bytes are decoded strictly as UTF-8; a byte that is not UTF-8 is a positioned
   error, at its line and column;
 * the text is returned as it is (a leading BOM and the line ends kept, so `init`
-  copies a spec byte for byte); `spec_text` is how the grammar reads it: a leading
+  copies a spec byte for byte); `lines.spec_text` is how the grammar reads it: a leading
   BOM dropped, and every line end, '\\r\\n', '\\r' or '\\n', made '\\n'.
   `lines.source_lines` splits by the same rule, for every message that shows a line.
 
-`read_spec` is the one way from a spec file to its model: read by these rules, then
-loaded (parsed, validated, its shapes inferred), every message naming the file as given.
+`generate.load_file` is the one way from a spec file to its model: read by these rules,
+then loaded (parsed, validated, its shapes inferred), every message naming the file as given.
 """
 
 from __future__ import annotations
@@ -26,8 +26,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .errors import Diagnostic, SpecError, UsageError
-from .generate import load
-from .graph import ModelGraph
 from .ir import Span
 from .lines import spec_text
 
@@ -42,15 +40,6 @@ MODEL_SUFFIXES = (".keras", ".json", ".py")
 def is_model_file(path: str | Path) -> bool:
     """Whether `path` is named as a Keras model the importer reads, not as a spec."""
     return Path(path).suffix.lower() in MODEL_SUFFIXES
-
-
-def read_spec(path: str | Path, display: str | None = None) -> ModelGraph:
-    """The model the spec file `path` describes; messages name it `display` (default: `path`).
-
-    `UsageError` for a file that cannot be a spec, `SpecError` for what is wrong in it.
-    """
-    display = str(path) if display is None else display
-    return load(read_spec_file(path, display), display)
 
 
 def read_spec_file(path: str | Path, display: str | None = None) -> str:

@@ -945,11 +945,11 @@ def test_errors_after_any_line_end_have_the_same_line_column_and_caret(end: str)
 
 
 def test_a_lone_cr_in_new_and_in_a_file_read_as_a_project_reads_it_agree(tmp_path) -> None:
-    from modelgen.project import read_spec
+    from modelgen.generate import load_file
 
     text = "input 3\rdense 2 # a comment\rdense 99\r"
     (tmp_path / "cr.mg").write_bytes(text.encode())
-    from_file = read_spec(tmp_path / "cr.mg", "cr.mg")
+    from_file = load_file(tmp_path / "cr.mg", "cr.mg")
     assert [n.entry.keyword for n in from_file.nodes] == ["Input", "Dense", "Dense"]
     assert from_file.spec.statements == load(text, "cr.mg").spec.statements
 
