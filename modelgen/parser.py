@@ -3,11 +3,15 @@
 The grammar lives in `grammar.lark` and is compiled once, as an LALR parser, by
 lark. A lark `Transformer`, run by the parser as it reduces each rule (no tree is
 built), makes frozen dataclasses that keep the line and column of every name and
-value. Syntax errors become positioned diagnostics.
+value. It keeps no state: a bad literal becomes a `Refused` value that carries its
+diagnostic, and the diagnostics are collected from the statements after parsing, so
+that parses may run in several threads at once. Syntax errors (lark's) become
+positioned diagnostics too.
 """
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import functools
 import hashlib
@@ -16,8 +20,10 @@ import keyword as python_keyword
 import math
 import re
 import sys
-import threading
+import warnings
+from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import lark
 from lark import Lark, Token, Transformer, v_args
@@ -100,7 +106,7 @@ def _build_lark(grammar: str) -> Lark:
         grammar,
         parser="lalr",
         lexer="contextual",
-        transformer=_ToIR(),  # saved with the tables: its state is its errors, none
+        transformer=_ToIR(),  # saved with the tables; it has no state
         maybe_placeholders=False,
     )
 
@@ -158,11 +164,11 @@ def parse(source: str, filename: str = EXPR_FILENAME) -> Spec:
     if problems:
         raise SpecError(filename, text, problems)
     try:
-        statements, errors = _statements(text)
+        statements, errors = _statements(text, lines)
     except UnexpectedInput as error:
         raise SpecError(filename, text, _syntax_errors(lines, error)) from None
     if errors:
-        raise SpecError(filename, text, _explained(errors, lines))
+        raise SpecError(filename, text, errors)
     return Spec(filename, text, tuple(statements), default_model_name(filename))
 
 
@@ -268,18 +274,67 @@ def _statement_bounds(line: str) -> list[tuple[int, int]]:
     return result
 
 
-_PARSING = threading.Lock()  # the parser's transformer collects one parse's errors
+def _statements(text: str, lines: list[str]) -> tuple[list[Statement], list[Diagnostic]]:
+    """The statements of `text` (split into `lines`) and what is wrong in them, or lark's
+    `UnexpectedInput`. The parser keeps no state of its own: a bad literal is a `Refused`
+    value in the statements, found here after parsing, so parses may run side by side."""
+    statements = _read(text)
+    problems: list[Diagnostic] = []
+    for statement in statements:
+        if isinstance(statement, LayerStatement):
+            for value in statement.positional:
+                if value.kind in _HOLDERS:  # most values are not: one test
+                    _refusals(value, problems)
+            for keyword in statement.keywords:
+                if keyword.value.kind in _HOLDERS:
+                    _refusals(keyword.value, problems)
+            python = _python_call(statement, lines)
+            if python is not None:
+                problems.append(python)
+            spaced = _spaced_shape(statement)
+            if spaced is not None:
+                problems.append(spaced)
+    return statements, problems
 
 
-def _statements(text: str) -> tuple[list[Statement], list[Diagnostic]]:
-    """The statements of `text` and its bad literals, or lark's `UnexpectedInput`."""
-    parser = _lark()
-    builder: _ToIR = parser.options.transformer
-    with _PARSING:
-        try:
-            return parser.parse(text), builder.errors
-        finally:
-            builder.errors = []  # the next parse starts with none
+def _read(text: str) -> list[Statement]:
+    """The statements of `text`, bad literals refused in place, or lark's `UnexpectedInput`."""
+    # The transformer runs as the parser reduces, so what parse() gives is its list.
+    return cast("list[Statement]", _lark().parse(text))
+
+
+_HOLDERS = (ValueKind.NONE, ValueKind.TUPLE, ValueKind.CALL)  # the kinds a refusal can be in
+
+
+def _refusals(value: Value, found: list[Diagnostic]) -> None:
+    """Add to `found` why `value`, or a value in it, was refused: the parts of a value
+    before the value, as the parser made them. A stack, not recursion: values may nest
+    as deep as a line is long, refused every `MAX_TUPLE_DEPTH` levels."""
+    stack: list[Value | Diagnostic] = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Diagnostic):
+            found.append(item)
+        elif isinstance(item, Refused):
+            stack.append(item.diagnostic)
+            stack += reversed(item.parts)
+        elif isinstance(item.data, tuple):
+            stack += reversed(item.data)
+        elif isinstance(item.data, CallData):
+            stack += reversed([*item.data.positional, *(k.value for k in item.data.keywords)])
+
+
+def _python_call(statement: LayerStatement, lines: list[str]) -> Diagnostic | None:
+    """The error for `Dense(10)`: a name directly followed by "(" is a call, and a layer
+    is not. `lines` are the text parsed, for the hint's DSL form."""
+    if not statement.positional or not statement.positional[0].text.startswith("("):
+        return None
+    opened, layer = statement.positional[0].span, statement.layer
+    if (opened.line, opened.column) != (layer.span.end_line, layer.span.end_column):
+        return None
+    span = statement.span
+    written = lines[span.line - 1][span.column - 1 : span.end_column - 1]
+    return Diagnostic(_PYTHON_MESSAGE.format(layer.text), span, _python_hint(written))
 
 
 def _syntax_errors(lines: list[str], first: UnexpectedInput) -> list[Diagnostic]:
@@ -287,11 +342,11 @@ def _syntax_errors(lines: list[str], first: UnexpectedInput) -> list[Diagnostic]
     diagnostics = []
     for number, line in enumerate(lines, start=1):
         try:
-            _, errors = _statements(line)  # a line that parses may still hold a bad literal
+            _, errors = _statements(line, [line])  # a line that parses may hold a bad literal
         except UnexpectedInput as error:
             diagnostics.append(_diagnostic(error, line, number))
             continue
-        diagnostics += _explained([_on_line(d, number) for d in errors], lines)
+        diagnostics += [_on_line(d, number) for d in errors]
     if not diagnostics:  # cannot happen if lines parse alone; never lose the error
         number = first.line if isinstance(first.line, int) and first.line > 0 else 1
         diagnostics.append(_diagnostic(first, lines[number - 1], number))
@@ -304,6 +359,14 @@ def _on_line(diagnostic: Diagnostic, number: int) -> Diagnostic:
 
 
 def _diagnostic(error: UnexpectedInput, line: str, number: int) -> Diagnostic:
+    """The friendly error for lark's `error` on `line`, read from the line itself.
+
+    Not lark's `match_examples`: it names a mistake by the parser state an example stops
+    in, and that state counts the stack's depth, so `model:` does not name
+    `input 3 | model:`, nor `dense units=` name `dense 2 units=` or `l2(l=)`; and when no
+    example stops at the same token it answers with any example of that state, so
+    `model:` names `model |` and `model 3` too. Each of the mistakes below would need
+    an example for every depth and a check of the token after it."""
     column = error.column if isinstance(error.column, int) and error.column > 0 else len(line) + 1
     python = _python_statement(line, number, column)
     if python is not None:
@@ -361,7 +424,6 @@ _PYTHON_CALL = re.compile(
     r"(?P<callee>(?:[^\W\d]\w*\s*\.\s*)*[^\W\d]\w*)\("
 )
 _PYTHON_MESSAGE = "'{}(' is a Python call; in a spec, a layer's arguments follow its name"
-_PYTHON_HINT = object()  # a placeholder hint: `_explained` writes the DSL form in its place
 
 
 def _python_statement(line: str, number: int, column: int) -> Diagnostic | None:
@@ -380,19 +442,6 @@ def _python_statement(line: str, number: int, column: int) -> Diagnostic | None:
     return None
 
 
-def _explained(diagnostics: list[Diagnostic], lines: list[str]) -> list[Diagnostic]:
-    """`diagnostics` with the hints the transformer could not write (it has no source
-    lines) written."""
-    explained = []
-    for diagnostic in diagnostics:
-        if diagnostic.hint is _PYTHON_HINT:
-            span = diagnostic.span
-            statement = lines[span.line - 1][span.column - 1 : span.end_column - 1]
-            diagnostic = dataclasses.replace(diagnostic, hint=_python_hint(statement))
-        explained.append(diagnostic)
-    return explained
-
-
 def _python_hint(statement: str) -> str:
     form = _python_form(statement)
     if form is not None:
@@ -407,8 +456,6 @@ def _python_hint(statement: str) -> str:
 
 def _python_layer(statement: str) -> str | None:
     """The DSL keyword of the first Keras layer `statement` calls (not `model.add`), or None."""
-    import ast
-
     from . import catalogue
 
     try:
@@ -433,8 +480,6 @@ def _python_form(statement: str) -> str | None:
     when it cannot be said for sure. `conv2d 32 3x3 relu` for
     `Conv2D(32, (3, 3), activation='relu')`, `h: dense 64 <- x` for
     `h = layers.Dense(64)(x)`; it always parses."""
-    import ast  # only a mistake needs it
-
     from . import catalogue
 
     label_match = re.match(r"\s*([^\W\d]\w*)\s*:(?!=)", statement)
@@ -471,9 +516,9 @@ def _python_form(statement: str) -> str | None:
     if isinstance(value, ast.Call) and isinstance(value.func, ast.Call):  # Dense(10)(x)
         called = value.args[0] if len(value.args) == 1 and not value.keywords else None
         names = called.elts if isinstance(called, (ast.List, ast.Tuple)) else [called]
-        if not all(isinstance(n, ast.Name) for n in names):
+        sources = [n.id for n in names if isinstance(n, ast.Name)]
+        if len(sources) != len(names):
             return None
-        sources = [n.id for n in names]  # type: ignore[union-attr]
         value = value.func
     if not isinstance(value, ast.Call):
         return None
@@ -485,7 +530,10 @@ def _python_form(statement: str) -> str | None:
         return None
     words = [entry.keyword.lower()]
     for argument in value.args:
-        words.append(_dsl_value(argument))  # type: ignore[arg-type]
+        written = _dsl_value(argument)
+        if written is None:
+            return None
+        words.append(written)
     filled = len(value.args)
     for keyword in value.keywords:
         text = _dsl_value(keyword.value)
@@ -498,15 +546,13 @@ def _python_form(statement: str) -> str | None:
             words.append(text)  # a bare activation, as `conv2d 32 3x3 relu`
         else:
             words.append(f"{keyword.arg}={text}")
-    if None in words:
-        return None
     form = " ".join(words)
     if label is not None and label not in sources:
         form = f"{label}: {form}"
     if sources:
         form += " <- " + ", ".join(sources)
     try:
-        _, errors = _statements(form)
+        _, errors = _statements(form, [form])
     except UnexpectedInput:
         return None
     return None if errors else form
@@ -514,8 +560,6 @@ def _python_form(statement: str) -> str | None:
 
 def _last_name(node: object) -> str | None:
     """`Dense` of `Dense`, `layers.Dense` or `keras.layers.Dense`."""
-    import ast
-
     if isinstance(node, ast.Attribute):
         return node.attr
     if isinstance(node, ast.Name):
@@ -523,22 +567,27 @@ def _last_name(node: object) -> str | None:
     return None
 
 
-def _dsl_value(node: object) -> str | None:
+def _dsl_value(node: ast.expr) -> str | None:
     """How the Python expression `node` is written in a spec, or None."""
-    import ast
-
     if isinstance(node, ast.Call):  # keras.regularizers.L2(1e-4) -> l2(0.0001)
         name = _last_name(node.func)
-        parts = [_dsl_value(a) for a in node.args]
+        if name is None:
+            return None
+        parts = []
+        for argument in node.args:
+            text = _dsl_value(argument)
+            if text is None:
+                return None
+            parts.append(text)
         for keyword in node.keywords:
             text = _dsl_value(keyword.value)
-            parts.append(None if keyword.arg is None or text is None else f"{keyword.arg}={text}")
-        if name is None or None in parts:
-            return None
+            if keyword.arg is None or text is None:
+                return None
+            parts.append(f"{keyword.arg}={text}")
         word = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
-        return f"{word}({', '.join(parts)})"  # type: ignore[arg-type]
+        return f"{word}({', '.join(parts)})"
     try:
-        value = ast.literal_eval(node)  # type: ignore[arg-type]
+        value = ast.literal_eval(node)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return None
     return _dsl_literal(value)
@@ -558,10 +607,13 @@ def _dsl_literal(value: object) -> str | None:
     if isinstance(value, (tuple, list)):
         if len(value) >= 2 and all(v is None or (type(v) is int and v > 0) for v in value):
             return "x".join("?" if v is None else str(v) for v in value)
-        items = [_dsl_literal(v) for v in value]
-        if None in items:
-            return None
-        return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"  # type: ignore[arg-type]
+        items = []
+        for item in value:
+            text = _dsl_literal(item)
+            if text is None:
+                return None
+            items.append(text)
+        return f"({items[0]},)" if len(items) == 1 else f"({', '.join(items)})"
     return None
 
 
@@ -607,19 +659,25 @@ def _unclosed(before: str) -> int | None:
     return opened[-1] if opened else None
 
 
+def _leading(pattern: str, text: str) -> str:
+    """What `pattern` matches at the start of `text`, or ''."""
+    found = re.match(pattern, text)
+    return found.group() if found else ""
+
+
 def _character_error(line: str, number: int, column: int) -> Diagnostic:
     char = line[column - 1] if column <= len(line) else ""
     rest = line[column - 1 :]
     dotted = re.search(r"[^\W\d]\w*$", line[: column - 1])
     if char == "." and dotted and re.match(r"\.[^\W\d]", rest):  # keras.regularizers.L2
-        name = re.match(r"[\w.]*", line[dotted.start() :]).group()  # type: ignore[union-attr]
+        name = _leading(r"[\w.]*", line[dotted.start() :])
         return Diagnostic(
             f"unexpected '.' in {name!r}: a spec has no dotted names",
             Span(number, dotted.start() + 1, number, dotted.start() + len(name) + 1),
             _dotted_hint(line, dotted.start()),
         )
     if char.isdigit() or (char in ".?+-" and re.match(r"[+-]?[\d.?]", rest)):
-        word = re.match(r"[+\-\w.?]+", rest).group()  # type: ignore[union-attr]
+        word = _leading(r"[+\-\w.?]+", rest)  # one character at least, as tested above
         if re.fullmatch(r"\d\w*", word) and rest[len(word) :].lstrip().startswith(":"):
             return Diagnostic(
                 f"label {word!r} starts with a digit",
@@ -681,9 +739,7 @@ def _join(words: list[str]) -> str:
 
 def _dotted_hint(line: str, start: int) -> str:
     """The hint for the dotted name at `start`: `keras.regularizers.L2(1e-4)` is `l2(0.0001)`."""
-    import ast
-
-    name = re.match(r"[\w.]*", line[start:]).group()  # type: ignore[union-attr]
+    name = _leading(r"[\w.]*", line[start:])
     end = start + len(name)
     if line[end : end + 1] == "(":
         depth = 0
@@ -707,7 +763,7 @@ def _dotted_hint(line: str, start: int) -> str:
     return f"{advice}: write {written}" if written else f"{advice}, as in l2(1e-4)"
 
 
-def _character_hint(char: str, before: str) -> str | None:
+def _character_hint(char: str, before: str) -> str:
     if char in "\"'":
         return "a string must end on the same line with the same quote"
     if char == "-" and (before.isalnum() or before == "_"):
@@ -726,7 +782,12 @@ def _character_hint(char: str, before: str) -> str | None:
 
 
 def _span(token: Token) -> Span:
-    return Span(token.line, token.column, token.end_line, token.end_column)  # type: ignore[arg-type]
+    # lark types a token's position Optional (a Token made by hand has none); the lexer's have one
+    line, column, end_line, end_column = token.line, token.column, token.end_line, token.end_column
+    assert (
+        line is not None and column is not None and end_line is not None and end_column is not None
+    )
+    return Span(line, column, end_line, end_column)
 
 
 def _name(token: Token) -> Name:
@@ -736,31 +797,56 @@ def _name(token: Token) -> Name:
 _WORD_CONSTANTS = {"true": True, "false": False, "none": None}
 
 
-def _end(item: Name | Value | KeywordArgument | tuple) -> tuple[int, int]:
+# What lark hands `layer_stmt`: its label, the layer's name, arguments, and its sources.
+_LayerPart = Name | Token | Value | KeywordArgument | tuple[Name, ...]
+
+
+def _end(item: _LayerPart) -> tuple[int, int]:
     """Where a statement's last part ends: (line, column)."""
     if isinstance(item, tuple):  # sources
         item = item[-1]
     if isinstance(item, KeywordArgument):
         item = item.value
-    return item.span.end_line, item.span.end_column
+    span = _span(item) if isinstance(item, Token) else item.span
+    return span.end_line, span.end_column
 
 
 def _between(first: Token, last: Token) -> Span:
-    return Span(first.line, first.column, last.end_line, last.end_column)  # type: ignore[arg-type]
+    return _span(first).to(_span(last))
+
+
+@dataclass(frozen=True)
+class Refused(Value):
+    """A literal the parser refuses (an integer too long, a bad escape, tuples nested too
+    deep), in the place of its value, with why: `_statements` collects the diagnostics
+    after parsing, so that the transformer keeps no state. Its kind is NONE, as it has no
+    value; a tuple or call keeps its `parts`, which may be refused too. A `Spec` never
+    holds one: a spec with a refused value is a `SpecError`."""
+
+    diagnostic: Diagnostic
+    parts: tuple[Value, ...] = ()
+
+
+def _refused(
+    message: str, span: Span, text: str, hint: str, parts: tuple[Value, ...] = ()
+) -> Refused:
+    return Refused(ValueKind.NONE, None, span, text, Diagnostic(message, span, hint), parts)
+
+
+def _too_long(token: Token) -> Refused:
+    return _refused(
+        "integer is too long",
+        _span(token),
+        str(token),
+        "Keras counts sizes in 64-bit integers: a dimension or size has at most 19 digits",
+    )
 
 
 @v_args(inline=True)
-class _ToIR(Transformer):
-    """Each rule of the grammar -> syntax IR, as lark's parser reduces it. Bad literals
-    are collected in `errors`; parsing goes on."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.errors: list[Diagnostic] = []
-
-    def _bad(self, message: str, span: Span, text: str, hint: str) -> Value:
-        self.errors.append(Diagnostic(message, span, hint))
-        return Value(ValueKind.NONE, None, span, text)
+class _ToIR(Transformer[Token, list[Statement]]):
+    """Each rule of the grammar -> syntax IR, as lark's parser reduces it. A bad literal
+    becomes a `Refused` value and parsing goes on. No state: one instance serves every
+    parse, in any thread."""
 
     def start(self, *statements: Statement) -> list[Statement]:
         return list(statements)
@@ -783,52 +869,39 @@ class _ToIR(Transformer):
         return KeywordArgument(_name(key), value)
 
     @v_args(inline=False)
-    def layer_stmt(self, children: list) -> LayerStatement:
-        label = children.pop(0) if isinstance(children[0], Name) else None
-        layer = _name(children.pop(0))
+    def layer_stmt(self, children: list[_LayerPart]) -> LayerStatement:
+        first = children[0]
+        label = first if isinstance(first, Name) else None
+        parts = children[1:] if label else children
+        layer_token = parts[0]
+        assert isinstance(layer_token, Token)
+        layer = _name(layer_token)
+        rest = parts[1:]
         start = (label or layer).span
-        span = Span(start.line, start.column, *_end(children[-1] if children else layer))
-        sources = children.pop() if children and isinstance(children[-1], tuple) else None
-        if children and isinstance(children[0], Value) and children[0].text.startswith("("):
-            opened = children[0].span
-            if (opened.line, opened.column) == (layer.span.end_line, layer.span.end_column):
-                # `Dense(10)`: a name directly followed by "(" is a call, and a layer is not
-                self.errors.append(
-                    Diagnostic(_PYTHON_MESSAGE.format(layer.text), span, _PYTHON_HINT)  # type: ignore[arg-type]
-                )
-        spaced = _spaced_shape(children)
-        if spaced is not None:
-            self.errors.append(spaced)
-        positional = tuple(c for c in children if isinstance(c, Value))
-        keywords = tuple(c for c in children if isinstance(c, KeywordArgument))
+        span = Span(start.line, start.column, *_end(rest[-1] if rest else layer))
+        sources = rest[-1] if rest and isinstance(rest[-1], tuple) else None
+        positional = tuple(c for c in rest if isinstance(c, Value))
+        keywords = tuple(c for c in rest if isinstance(c, KeywordArgument))
         return LayerStatement(label, layer, positional, keywords, sources, span)
 
     # -------------------------------------------------------------------- values
     def int(self, token: Token) -> Value:
         number = _integer(str(token))
         if number is None:
-            return self._too_long(token)
+            return _too_long(token)
         return Value(ValueKind.INT, number, _span(token), str(token))
-
-    def _too_long(self, token: Token) -> Value:
-        return self._bad(
-            "integer is too long",
-            _span(token),
-            str(token),
-            "Keras counts sizes in 64-bit integers: a dimension or size has at most 19 digits",
-        )
 
     def float(self, token: Token) -> Value:
         number = float(token)
         if not math.isfinite(number):
-            return self._bad(
+            return _refused(
                 f"number {token} is out of range",
                 _span(token),
                 str(token),
                 "a number is at most about 1.8e308, as a Python float",
             )
         if number == 0 and re.search("[1-9]", re.split("[eE]", str(token))[0]):
-            return self._bad(
+            return _refused(
                 f"number {token} is too small: it would be 0.0",
                 _span(token),
                 str(token),
@@ -842,7 +915,7 @@ class _ToIR(Transformer):
         texts = re.split("[xX]", str(token))
         sizes = [None if d == "?" else _integer(d) for d in texts]
         if any(size is None and d != "?" for d, size in zip(texts, sizes, strict=True)):
-            return self._too_long(token)
+            return _too_long(token)
         items = tuple(
             Value(ValueKind.NONE if size is None else ValueKind.INT, size, span, d)
             for d, size in zip(texts, sizes, strict=True)
@@ -850,9 +923,6 @@ class _ToIR(Transformer):
         return Value(ValueKind.TUPLE, items, span, str(token))
 
     def string(self, token: Token) -> Value:
-        import ast  # only quoted strings need it
-        import warnings
-
         try:
             with warnings.catch_warnings():
                 # "\q" is a warning, not an error, until some Python makes it one: be strict now
@@ -861,7 +931,7 @@ class _ToIR(Transformer):
         except (ValueError, SyntaxError, Warning) as error:
             # "(unicode error) 'unicodeescape' codec can't decode bytes in position 0-1: ..."
             reason = str(error.args[0]).rpartition(": ")[2]
-            return self._bad(
+            return _refused(
                 f"invalid string: {reason}",
                 _span(token),
                 str(token),
@@ -869,7 +939,7 @@ class _ToIR(Transformer):
             )
         surrogate = re.search("[\ud800-\udfff]", text)
         if surrogate:  # "\ud83d\ude00": two halves of a character, not a character
-            return self._bad(
+            return _refused(
                 f"invalid string: U+{ord(surrogate.group()):04X} is a lone surrogate, not a "
                 "character",
                 _span(token),
@@ -887,10 +957,12 @@ class _ToIR(Transformer):
         return Value(ValueKind.WORD, str(token), _span(token), str(token))
 
     @v_args(inline=False)
-    def call(self, children: list) -> Value:
+    def call(self, children: list[Token | Value | KeywordArgument]) -> Value:
         callee, *rest = children  # the rest: arguments, and the ',' and ')' tokens
+        closing = children[-1]
+        assert isinstance(callee, Token) and isinstance(closing, Token)
         arguments = [c for c in rest if not isinstance(c, Token)]
-        span = _between(callee, children[-1])
+        span = _between(callee, closing)
         positional = tuple(a for a in arguments if isinstance(a, Value))
         keywords = tuple(a for a in arguments if isinstance(a, KeywordArgument))
         texts = [
@@ -900,33 +972,49 @@ class _ToIR(Transformer):
         name = Name(
             str(callee)[:-1], Span(span.line, span.column, span.line, span.column + len(callee) - 1)
         )
-        if (
-            1 + max((_depth(a if isinstance(a, Value) else a.value) for a in arguments), default=0)
-            > MAX_TUPLE_DEPTH
-        ):
-            return self._bad(
-                f"values nest more than {MAX_TUPLE_DEPTH} deep", span, text, "flatten the value"
+        values = tuple(a if isinstance(a, Value) else a.value for a in arguments)
+        if 1 + max((_depth(value) for value in values), default=0) > MAX_TUPLE_DEPTH:
+            return _refused(
+                f"values nest more than {MAX_TUPLE_DEPTH} deep",
+                span,
+                text,
+                "flatten the value",
+                values,
             )
         return Value(ValueKind.CALL, CallData(name, positional, keywords), span, text)
 
     @v_args(inline=False)
-    def tuple(self, children: list) -> Value:
-        items = [c for c in children if isinstance(c, Value)]
-        span = _between(children[0], children[-1])
+    def tuple(self, children: list[Token | Value]) -> Value:
+        opening, closing = children[0], children[-1]
+        assert isinstance(opening, Token) and isinstance(closing, Token)
+        items = tuple(c for c in children if isinstance(c, Value))
+        span = _between(opening, closing)
         text = "(" + ", ".join(item.text for item in items) + ("," if len(items) == 1 else "") + ")"
         if 1 + max((_depth(item) for item in items), default=0) > MAX_TUPLE_DEPTH:
-            return self._bad(
-                f"tuples nest more than {MAX_TUPLE_DEPTH} deep", span, text, "flatten the tuple"
+            return _refused(
+                f"tuples nest more than {MAX_TUPLE_DEPTH} deep",
+                span,
+                text,
+                "flatten the tuple",
+                items,
             )
-        return Value(ValueKind.TUPLE, tuple(items), span, text)
+        return Value(ValueKind.TUPLE, items, span, text)
 
 
 _X_WORD = re.compile(r"[xX](?:\d+)?")  # `x` or `x28`, as in `28 x 28` and `28 x28`
 
 
-def _spaced_shape(arguments: list) -> Diagnostic | None:
+def _spaced_shape(statement: LayerStatement) -> Diagnostic | None:
     """The error for a shape written with spaces, `input 28 x 28`, or None."""
-    items = [(a.value, True) if isinstance(a, KeywordArgument) else (a, False) for a in arguments]
+    if not any(
+        v.kind is ValueKind.WORD and _X_WORD.fullmatch(v.text) for v in statement.positional
+    ):
+        return None  # no positional `x` or `x28` to join sizes (most statements)
+    # (value, whether it is a keyword's), in the order written
+    items = [(value, False) for value in statement.positional]
+    if statement.keywords:
+        items += [(k.value, True) for k in statement.keywords]
+        items.sort(key=lambda item: (item[0].span.line, item[0].span.column))
     for at, (first, _) in enumerate(items):
         if not _is_size(first):
             continue
@@ -975,8 +1063,8 @@ def _integer(text: str) -> int | None:
 def _depth(value: Value) -> int:
     if isinstance(value.data, CallData):
         items = [*value.data.positional, *(k.value for k in value.data.keywords)]
-    elif value.kind is ValueKind.TUPLE:
-        items = list(value.data)  # type: ignore[arg-type]
+    elif isinstance(value.data, tuple):
+        items = list(value.data)
     else:
         return 0
     return 1 + max((_depth(item) for item in items), default=0)

@@ -7,6 +7,10 @@ values with their Python values, kinds and spans) and malformed cases asserting 
 
 from __future__ import annotations
 
+import sys
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from modelgen.errors import Diagnostic, SpecError, format_diagnostics
@@ -1220,3 +1224,47 @@ def test_a_dotted_python_name_says_how_the_dsl_writes_it(value: str, written: st
 @pytest.mark.parametrize("source", ["rescaling 1.5.3", "dense .5.", "dense 1.x"])
 def test_a_dot_in_a_number_is_still_a_malformed_number(source: str) -> None:
     assert "malformed number" in single_error(source).message
+
+
+# ------------------------------------------------------------- parses side by side
+
+# Specs with different mistakes (bad literals, a Python call, a spaced shape) and one
+# without: the parser keeps no state between parses, so threads never share errors.
+SIDE_BY_SIDE = [
+    "input 3\ndense 1e999",
+    'input 3\ndense "\\q" | dense 99999999999999999999999',
+    "input 3\nh: dense 1e-999 units=2 kernel_initializer=l2(1e999)",
+    "input 28 x 28",
+    "input 3\nDense(10)",
+    "input 3\ndense " + "(" * 9 + "1e999" + ")" * 9,
+    "input 3 | dense 2 relu",
+]
+
+
+def diagnostics_of(source: str) -> tuple[Diagnostic, ...] | None:
+    """The diagnostics of parsing `source`, or None if it parses."""
+    try:
+        parse(source)
+    except SpecError as error:
+        return tuple(error.diagnostics)
+    return None
+
+
+def test_threads_parsing_at_once_each_get_their_own_errors() -> None:
+    alone = [diagnostics_of(source) for source in SIDE_BY_SIDE]
+    assert alone[-1] is None and all(alone[:-1])
+    assert len({d for diagnostics in alone[:-1] for d in diagnostics or ()}) >= 8
+    start = threading.Barrier(len(SIDE_BY_SIDE))
+
+    def parse_often(source: str) -> set[tuple[Diagnostic, ...] | None]:
+        start.wait()
+        return {diagnostics_of(source) for _ in range(150)}
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as can be: mid-parse
+    try:
+        with ThreadPoolExecutor(len(SIDE_BY_SIDE)) as pool:
+            seen = list(pool.map(parse_often, SIDE_BY_SIDE))
+    finally:
+        sys.setswitchinterval(interval)
+    assert seen == [{diagnostics} for diagnostics in alone]
