@@ -21,7 +21,6 @@ import math
 import re
 import sys
 import warnings
-from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
@@ -815,7 +814,6 @@ def _between(first: Token, last: Token) -> Span:
     return _span(first).to(_span(last))
 
 
-@dataclass(frozen=True)
 class Refused(Value):
     """A literal the parser refuses (an integer too long, a bad escape, tuples nested too
     deep), in the place of its value, with why: `_statements` collects the diagnostics
@@ -823,18 +821,20 @@ class Refused(Value):
     value; a tuple or call keeps its `parts`, which may be refused too. A `Spec` never
     holds one: a spec with a refused value is a `SpecError`."""
 
+    # Not a dataclass of its own: making one costs a millisecond of every cold start.
     diagnostic: Diagnostic
-    parts: tuple[Value, ...] = ()
+    parts: tuple[Value, ...]
 
-
-def _refused(
-    message: str, span: Span, text: str, hint: str, parts: tuple[Value, ...] = ()
-) -> Refused:
-    return Refused(ValueKind.NONE, None, span, text, Diagnostic(message, span, hint), parts)
+    def __init__(
+        self, message: str, span: Span, text: str, hint: str, parts: tuple[Value, ...] = ()
+    ) -> None:
+        super().__init__(ValueKind.NONE, None, span, text)
+        object.__setattr__(self, "diagnostic", Diagnostic(message, span, hint))  # Value is frozen
+        object.__setattr__(self, "parts", parts)
 
 
 def _too_long(token: Token) -> Refused:
-    return _refused(
+    return Refused(
         "integer is too long",
         _span(token),
         str(token),
@@ -894,14 +894,14 @@ class _ToIR(Transformer[Token, list[Statement]]):
     def float(self, token: Token) -> Value:
         number = float(token)
         if not math.isfinite(number):
-            return _refused(
+            return Refused(
                 f"number {token} is out of range",
                 _span(token),
                 str(token),
                 "a number is at most about 1.8e308, as a Python float",
             )
         if number == 0 and re.search("[1-9]", re.split("[eE]", str(token))[0]):
-            return _refused(
+            return Refused(
                 f"number {token} is too small: it would be 0.0",
                 _span(token),
                 str(token),
@@ -931,7 +931,7 @@ class _ToIR(Transformer[Token, list[Statement]]):
         except (ValueError, SyntaxError, Warning) as error:
             # "(unicode error) 'unicodeescape' codec can't decode bytes in position 0-1: ..."
             reason = str(error.args[0]).rpartition(": ")[2]
-            return _refused(
+            return Refused(
                 f"invalid string: {reason}",
                 _span(token),
                 str(token),
@@ -939,7 +939,7 @@ class _ToIR(Transformer[Token, list[Statement]]):
             )
         surrogate = re.search("[\ud800-\udfff]", text)
         if surrogate:  # "\ud83d\ude00": two halves of a character, not a character
-            return _refused(
+            return Refused(
                 f"invalid string: U+{ord(surrogate.group()):04X} is a lone surrogate, not a "
                 "character",
                 _span(token),
@@ -974,7 +974,7 @@ class _ToIR(Transformer[Token, list[Statement]]):
         )
         values = tuple(a if isinstance(a, Value) else a.value for a in arguments)
         if 1 + max((_depth(value) for value in values), default=0) > MAX_TUPLE_DEPTH:
-            return _refused(
+            return Refused(
                 f"values nest more than {MAX_TUPLE_DEPTH} deep",
                 span,
                 text,
@@ -991,7 +991,7 @@ class _ToIR(Transformer[Token, list[Statement]]):
         span = _between(opening, closing)
         text = "(" + ", ".join(item.text for item in items) + ("," if len(items) == 1 else "") + ")"
         if 1 + max((_depth(item) for item in items), default=0) > MAX_TUPLE_DEPTH:
-            return _refused(
+            return Refused(
                 f"tuples nest more than {MAX_TUPLE_DEPTH} deep",
                 span,
                 text,
