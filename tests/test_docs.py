@@ -225,3 +225,11 @@ def test_readme_counts_the_bad_spec_corpus_as_it_is():
     said = re.search(r"`tests/bad/` holds (\d+) specs", README)
     assert said and int(said.group(1)) == len(single_specs())
     assert f"{words[len(multi_specs())]} more check that every error" in README
+
+
+def test_the_readmes_library_example_runs_and_prints_the_subclass_golden(monkeypatch, capsys):
+    block = README.split("From Python, the same pipeline is a library:\n\n```python\n")[1]
+    monkeypatch.chdir(ROOT)
+    exec(block.split("```")[0], {})
+    golden = EXAMPLES / "mnist_mlp" / STYLES["subclass"].file_name("mnist_mlp")
+    assert capsys.readouterr().out == golden.read_text(encoding="utf-8") + "\n"
