@@ -17,7 +17,7 @@ from typing import TypeVar
 import pytest
 
 from modelgen.errors import SpecError
-from modelgen.generate import generate_all, load
+from modelgen.generate import Generated, generate_all, load
 from modelgen.parser import MAX_LINE_LENGTH, MAX_TUPLE_DEPTH
 from modelgen.styles import STYLES
 from modelgen.summary import summarize
@@ -57,17 +57,19 @@ def in_a_thread(work: Callable[[], T]) -> T:
     return results[0]
 
 
-def generate_every_style(text: str) -> dict[str, str]:
-    """Each style's code ("" where the style cannot express the model), after a summary."""
+def generate_every_style(text: str) -> dict[str, Generated]:
+    """Each style's result (its code, or the note saying why it cannot express the
+    model), in registry order, after a summary."""
     graph = load(text, "large.mg")
     summarize(graph)
-    return {result.style: result.code or "" for result in generate_all(graph)}
+    return {result.style.name: result for result in generate_all(graph)}
 
 
 @pytest.mark.slow
 def test_a_10000_layer_chain_in_every_style() -> None:
-    codes = in_a_thread(lambda: generate_every_style(chain(10_001)))
-    assert set(codes) == set(STYLES)
+    results = in_a_thread(lambda: generate_every_style(chain(10_001)))
+    assert list(results) == list(STYLES)
+    codes = {style: result.code or "" for style, result in results.items()}
     for style, code in codes.items():
         dense = [line for line in code.splitlines() if 'layers.Dense(8, activation="relu")' in line]
         assert len(dense) == 10_000, style
@@ -77,9 +79,15 @@ def test_a_10000_layer_chain_in_every_style() -> None:
 
 
 def test_a_2000_node_residual_dag_in_every_style_that_can_express_it() -> None:
-    codes = in_a_thread(lambda: generate_every_style(residual_dag(2_000)))
+    results = in_a_thread(lambda: generate_every_style(residual_dag(2_000)))
+    assert list(results) == list(STYLES)
+    codes = {style: result.code or "" for style, result in results.items()}
     expressed = [style for style, code in codes.items() if code]
-    assert {"functional", "subclass"} <= set(expressed) < set(STYLES)  # a DAG: not Sequential
+    assert sorted(expressed) == ["functional", "subclass"]
+    for style in [s for s in STYLES if s not in expressed]:  # a DAG: Sequential refuses it
+        skipped = results[style].skipped
+        assert results[style].code is None and skipped is not None, style
+        assert skipped.message == f"skipped {style}: 'c1' merges 2 inputs", style
     blocks = (2_000 - 1) // 3
     for style in expressed:
         code = codes[style]
