@@ -19,3 +19,13 @@ def spec_text(source: str) -> str:
 def source_lines(source: str) -> list[str]:
     """The lines of `source` as the grammar numbers them (see `spec_text`)."""
     return spec_text(source).split("\n")
+
+
+def end_point(source: str) -> tuple[int, int]:
+    """The line and column just past the last character of `source`, as the grammar
+    numbers them: where an error about what is missing at the end points (a final line
+    end does not start a line of its own)."""
+    lines = source_lines(source)
+    if len(lines) > 1 and lines[-1] == "":
+        lines.pop()
+    return len(lines), len(lines[-1]) + 1

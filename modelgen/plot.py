@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 from .errors import UsageError, visible
 from .graph import Argument, LayerNode, ModelGraph
 from .summary import keras_names, shape_text, summarize
+from .views import literal
 
 if TYPE_CHECKING:
     import graphviz
@@ -110,8 +111,6 @@ def _activation(node: LayerNode) -> str | None:
 def _arguments(node: LayerNode) -> tuple[tuple[str, str], ...]:
     """Each argument the spec gives, as a Python literal, the wrapped layer's after the
     wrapper's; the name is in the box already."""
-    from .views import literal
-
     given: list[Argument] = [*node.arguments, *(node.wrapped.arguments if node.wrapped else ())]
     return tuple((a.name, literal(a.value)) for a in given if a.name != "name")
 

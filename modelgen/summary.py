@@ -22,10 +22,6 @@ from .graph import LayerNode, ModelGraph
 from .identifiers import snake_case
 
 
-def _class_name(node: LayerNode) -> str:
-    return "InputLayer" if node.is_input else node.entry.class_name
-
-
 def keras_names(graph: ModelGraph) -> list[str]:
     """The name Keras gives each node's layer when the functional code runs in a fresh process."""
     counters: dict[str, int] = defaultdict(int)
@@ -51,7 +47,7 @@ def keras_names(graph: ModelGraph) -> list[str]:
         elif node.label and not node.entry.is_operation:  # an operation takes no name
             names[node.index] = node.label
         else:
-            names[node.index] = auto("input_layer" if node.is_input else node.entry.class_name)
+            names[node.index] = auto(node.entry.class_name)
     return [names[i] for i in range(len(graph.nodes))]
 
 
@@ -247,7 +243,7 @@ def summarize(graph: ModelGraph) -> Summary:
         rows.append(
             Row(
                 names[index],
-                _class_name(node),
+                node.entry.class_name,
                 facts.output_shape,
                 facts.trainable + facts.non_trainable,
                 facts.trainable,

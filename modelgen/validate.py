@@ -29,7 +29,6 @@ from .argtypes import (
     too_large,
 )
 from .catalogue import LayerEntry
-from .catalogue.describe import may_wrap, wrappable
 from .errors import MAX_REPORTED, Diagnostic, SpecError, suggest
 from .graph import Argument, LayerNode, ModelGraph, WrappedLayer
 from .identifiers import (
@@ -50,6 +49,7 @@ from .ir import (
     Value,
     ValueKind,
 )
+from .lines import end_point
 
 
 class _Located(Protocol):
@@ -138,8 +138,7 @@ def validate(spec: Spec) -> ModelGraph:
 
 
 def _end_span(spec: Spec) -> Span:
-    lines = spec.source.splitlines() or [""]
-    return Span.point(len(lines), len(lines[-1]) + 1)
+    return Span.point(*end_point(spec.source))
 
 
 # ----------------------------------------------------------------------------- names
@@ -266,11 +265,11 @@ def _bind(statement: LayerStatement, errors: _Collector) -> _Bound:
         return _Bound(entry, arguments)
     first = statement.positional[0] if statement.positional else None
     inner = catalogue.lookup(str(first.data)) if first and first.kind is ValueKind.WORD else None
-    if first is None or inner is None or not may_wrap(entry, inner):
+    if first is None or inner is None or not entry.may_wrap(inner):
         errors.error(
             f"{entry.keyword} wraps a layer, named first: e.g. '{entry.example}'",
             first or statement.layer,
-            f"it wraps {wrappable(entry)}",
+            f"it wraps {entry.wrappable}",
         )
         return _Bound(entry)
     own = tuple(k for k in statement.keywords if entry.param(k.key.text) is not None)
@@ -584,8 +583,7 @@ def _sources(
         if not entry.reads(count):
             expected = entry.inputs_read(or_more=" or more", to=" to ")
             at = statement.sources[0] if statement.sources else statement.layer
-            if count == 1 and entry in catalogue.FAMILIES["attention"]:
-                # An attention layer reads a query and a value: one source as both is self-attention.
+            if count == 1 and entry.reads_query_and_value:
                 source = statement.sources[0].text if statement.sources else None
                 hint = (
                     f"for self-attention, read it as query and value: '<- {source}, {source}'"

@@ -1195,13 +1195,13 @@ def test_a_shape_written_with_spaces_is_answered_with_the_shape() -> None:
     "entry", [e for e in catalogue.ENTRIES if e.is_wrapper], ids=lambda e: e.keyword
 )
 def test_what_a_wrapper_may_wrap_is_what_its_error_and_its_description_say(entry):
-    from modelgen.catalogue.describe import describe, may_wrap, wrappable
+    from modelgen.catalogue.describe import describe
 
-    wrapped = [e for e in catalogue.ENTRIES if may_wrap(entry, e)]
-    refused = [e for e in catalogue.ENTRIES if not may_wrap(entry, e)]
+    wrapped = [e for e in catalogue.ENTRIES if entry.may_wrap(e)]
+    refused = [e for e in catalogue.ENTRIES if not entry.may_wrap(e)]
     assert wrapped and refused
     assert catalogue.INPUT in refused and entry in refused  # never an input, never itself
-    said = wrappable(entry)
+    said = entry.wrappable
     assert f"wraps: {said} (named first" in describe(entry.keyword)
     for inner in refused:
         error = single_error(f"input 4x3 | {entry.keyword.lower()} {inner.keyword.lower()}")

@@ -190,6 +190,9 @@ def same_shape(call: Call) -> Shape:
     return call.input
 
 
+ANY_ONE_INPUT = ("*",)  # `wraps` of a wrapper that takes any layer reading one input
+
+
 @dataclass(frozen=True)
 class LayerEntry:
     keyword: str  # the Keras class name
@@ -235,6 +238,9 @@ class LayerEntry:
     # the activation the layer applies itself, with the parameter naming its axis
     # (Softmax's ("softmax", "axis")): over the last axis, the output holds classes.
     applies_activation: tuple[str, str] | None = None
+    # It reads a query and a value (an attention layer): one source read as both is
+    # self-attention, which the arity error says how to write.
+    reads_query_and_value: bool = False
 
     @property
     def class_name(self) -> str:
@@ -252,6 +258,20 @@ class LayerEntry:
     @property
     def is_wrapper(self) -> bool:
         return bool(self.wraps)
+
+    def may_wrap(self, inner: LayerEntry) -> bool:
+        """Whether this wrapper may wrap the layer `inner`."""
+        if self.wraps == ANY_ONE_INPUT:
+            return not (inner.is_input or inner.is_wrapper or inner.min_inputs != 1)
+        return inner.keyword in self.wraps
+
+    @property
+    def wrappable(self) -> str:
+        """The layers this wrapper may wrap, in words: `any layer that reads one input`,
+        `lstm, gru` (its error and `modelgen layers NAME` say it so)."""
+        if self.wraps == ANY_ONE_INPUT:
+            return "any layer that reads one input"
+        return ", ".join(w.lower() for w in self.wraps)
 
     @property
     def positional_params(self) -> tuple[Param, ...]:
@@ -326,6 +346,7 @@ def layer(
     call_arguments: tuple[tuple[str, tuple], ...] = (),
     ids_below: str = "",
     applies_activation: tuple[str, str] | None = None,
+    reads_query_and_value: bool = False,
 ) -> LayerEntry:
     """A catalogue entry; the common keyword arguments are added to `params`, the common
     saved settings to `saved_settings`."""
@@ -350,6 +371,7 @@ def layer(
         call_arguments=call_arguments,
         ids_below=ids_below,
         applies_activation=applies_activation,
+        reads_query_and_value=reads_query_and_value,
     )
 
 

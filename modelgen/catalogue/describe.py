@@ -3,32 +3,14 @@
     print(layer_table())          # every layer, one line each
     print(describe("conv2d"))     # one layer in full: inputs, example, every argument
 
-What a wrapper may wrap is here too, the rule (`may_wrap`, which validation applies)
-beside the words that say it (`wrappable`, in its error and in `describe`), so that
-the two cannot drift apart.
+What a wrapper may wrap is the entry's (`LayerEntry.may_wrap`, which validation
+applies, beside `LayerEntry.wrappable`, the words its error and `describe` use).
 """
 
 from __future__ import annotations
 
 from ..errors import UsageError, suggest
 from . import ENTRIES, FAMILIES, NO_DEFAULT, keywords, lookup
-from .base import LayerEntry
-
-ANY_ONE_INPUT = ("*",)  # `wraps` of a wrapper that takes any layer reading one input
-
-
-def may_wrap(wrapper: LayerEntry, inner: LayerEntry) -> bool:
-    """Whether `wrapper` may wrap the layer `inner`."""
-    if wrapper.wraps == ANY_ONE_INPUT:
-        return not (inner.is_input or inner.is_wrapper or inner.min_inputs != 1)
-    return inner.keyword in wrapper.wraps
-
-
-def wrappable(wrapper: LayerEntry) -> str:
-    """The layers `wrapper` may wrap, in words: `any layer that reads one input`, `lstm, gru`."""
-    if wrapper.wraps == ANY_ONE_INPUT:
-        return "any layer that reads one input"
-    return ", ".join(w.lower() for w in wrapper.wraps)
 
 
 def layer_table() -> str:
@@ -73,7 +55,7 @@ def describe(word: str) -> str:
         else "inputs: none"
     )
     if entry.is_wrapper:
-        lines.append(f"wraps: {wrappable(entry)} (named first, e.g. '{entry.example}')")
+        lines.append(f"wraps: {entry.wrappable} (named first, e.g. '{entry.example}')")
     if entry.example:
         lines.append(f"example: {entry.example}")
     if entry.call_arguments:

@@ -20,7 +20,7 @@ from typing import TypeVar
 
 from ..argtypes import Choice
 from ..ir import Shape, Weight
-from .base import MASK, TRAINING, Call, LayerEntry, ShapeError, keyword, layer
+from .base import ANY_ONE_INPUT, MASK, TRAINING, Call, LayerEntry, ShapeError, keyword, layer
 from .rules import as_declared, expect_min_rank, show
 
 # The wrapped layer takes these; see the module docstring.
@@ -144,7 +144,7 @@ ENTRIES: tuple[LayerEntry, ...] = (
             shape=_time_distributed_shape,
             weights=_time_distributed_weights,
             call_arguments=(TRAINING, MASK),
-            wraps=("*",),
+            wraps=ANY_ONE_INPUT,
             summary="applies a layer to every time step (axis 1) of its input",
             example="timedistributed dense 10",
         )
