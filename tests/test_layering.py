@@ -36,6 +36,12 @@ def _imports(name: str, path: Path) -> set[str]:
             found.add(module)
             # `from . import catalogue` imports the module catalogue, not a name in modelgen
             found.update(f"{module}.{a.name}" for a in node.names)
+    # Importing `modelgen.catalogue.rules` from outside the catalogue runs the package's
+    # __init__ first: that is an edge too.
+    for module in list(found):
+        parent = module.rpartition(".")[0]
+        if parent in MODULES and not name.startswith(parent + ".") and name != parent:
+            found.add(parent)
     return {m for m in found if m in MODULES and m != name}
 
 
@@ -89,17 +95,18 @@ def test_the_bottom_modules_import_nothing_of_modelgen_above_them():
     assert GRAPH["modelgen.errors"] == {"modelgen.ir", "modelgen.lines"}
 
 
-def test_the_catalogue_does_not_import_the_stages_that_use_it():
-    stages = {
-        "modelgen.graph",
-        "modelgen.validate",
-        "modelgen.shapes",
-        "modelgen.summary",
-        "modelgen.naming",
-        "modelgen.render",
-        "modelgen.importer",
+def test_the_catalogue_imports_only_the_data_below_it():
+    # The catalogue is data the stages read: it may use the value types, the argument
+    # types, errors and the name rules, and its own modules; no stage, no job, no CLI.
+    below = {
+        "modelgen",
+        "modelgen.argtypes",
+        "modelgen.errors",
+        "modelgen.identifiers",
+        "modelgen.ir",
+        "modelgen.lines",
     }
     for name, imported in GRAPH.items():
         if name.startswith("modelgen.catalogue"):
-            reached = {m for m in imported for s in stages if m == s or m.startswith(s + ".")}
-            assert not reached, name
+            outside = {m for m in imported if not m.startswith("modelgen.catalogue")}
+            assert outside <= below, (name, outside - below)
