@@ -12,6 +12,8 @@ import zipfile
 
 import pytest
 
+from modelgen.styles import STYLES
+
 from .goldens import EXAMPLES, ROOT
 
 
@@ -30,11 +32,20 @@ def wheel(tmp_path_factory):
 
 def test_wheel_contains_templates_and_grammar(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for template in ("functional", "sequential", "sequential_list", "subclass", "_module"):
-        assert f"modelgen/templates/{template}.py.j2" in names
+    frames = ["_module.py.j2", "_main.py.j2"]  # the module every style extends, and its end
+    for template in [style.template for style in STYLES.values()] + frames:
+        assert f"modelgen/templates/{template}" in names
     assert "modelgen/grammar.lark" in names
     for page in ("page.md.j2", "page.html.j2", "_parts.md.j2"):
         assert f"modelgen/templates/compare/{page}" in names
+    templates = ROOT / "templates"
+    on_disk = {
+        f"modelgen/templates/{path.relative_to(templates).as_posix()}"
+        for pattern in ("*.j2", "compare/*")
+        for path in templates.glob(pattern)
+        if path.is_file()
+    }
+    assert sorted(on_disk - names) == []  # and any template added later
 
 
 def test_wheel_contains_every_file_of_the_project_template_and_the_presets(wheel):
@@ -69,8 +80,8 @@ def test_installed_wheel_generates_from_any_directory(wheel, tmp_path):
         cwd=elsewhere, capture_output=True, text=True,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    for style in ("sequential", "sequential_list", "functional", "subclass"):
-        name = f"mnist_mlp_{style}.py"
+    for style in STYLES.values():
+        name = style.file_name("mnist_mlp")
         assert (elsewhere / "out" / name).read_text() == (EXAMPLES / "mnist_mlp" / name).read_text()
     page = subprocess.run(
         [str(env_dir / "bin" / "modelgen"), "compare", "mnist_mlp.mg", "--format", "md"],
@@ -114,4 +125,4 @@ def test_installed_wheel_generates_from_any_directory(wheel, tmp_path):
         env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
     )  # fmt: skip
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert "result: all 4 styles build the same model" in checked.stdout
+    assert f"result: all {len(STYLES)} styles build the same model" in checked.stdout

@@ -26,13 +26,12 @@ import pytest
 
 from modelgen.cli import main
 from modelgen.errors import UsageError
+from modelgen.styles import STYLES
 from modelgen.writing import write_files
 
 from .test_cli import MLP, MODELGEN, run
 
-STYLE_ALL_FILES = sorted(
-    f"mnist_mlp_{s}.py" for s in ("functional", "sequential", "sequential_list", "subclass")
-)
+STYLE_ALL_FILES = sorted(style.file_name("mnist_mlp") for style in STYLES.values())
 
 
 def contents(folder: Path) -> dict[str, bytes]:
@@ -383,7 +382,9 @@ def test_a_real_sigterm_or_sighup_mid_write_leaves_every_target_as_it_was(
     )  # fmt: skip
     try:
         if point != "staging":  # one file is in place, the others are not yet
-            assert sum((folder / n).exists() for n in STYLE_ALL_FILES) == (4 if force else 1)
+            assert sum((folder / n).exists() for n in STYLE_ALL_FILES) == (
+                len(STYLE_ALL_FILES) if force else 1
+            )
         process.send_signal(signum)
         out, err = process.communicate(timeout=60)
     finally:
