@@ -14,12 +14,12 @@ from typing import TYPE_CHECKING
 from .graph import ModelGraph
 from .styles import Style
 from .templating import environment
-from .views import IMPORT_LINES, RenderOptions
+from .views import FLAVOURS, RenderOptions
 
 if TYPE_CHECKING:
     import jinja2
 
-IMPORT_FLAVOURS = tuple(IMPORT_LINES)  # what `--imports` offers
+IMPORT_FLAVOURS = tuple(FLAVOURS)  # the flavour names `--imports` offers
 
 
 @functools.cache

@@ -20,6 +20,7 @@ from .errors import Diagnostic
 from .graph import ModelGraph
 from .ir import Span
 from .views import (
+    FLAVOURS,
     ModuleView,
     RenderOptions,
     SharedView,
@@ -265,11 +266,6 @@ class SubclassStyle(Style):
     name = "subclass"
     title = "a subclassed keras.Model"
     template = "subclass.py.j2"
-    # tf.keras has no `keras.saving` module; `keras.utils` holds the same decorator in both.
-    REGISTER_DECORATOR: ClassVar[dict[str, str]] = {
-        "keras": "keras.saving.register_keras_serializable",
-        "tensorflow": "keras.utils.register_keras_serializable",
-    }
 
     def view(self, graph: ModelGraph, options: RenderOptions) -> SubclassView:
         shared = shared_view(graph, options)
@@ -278,7 +274,7 @@ class SubclassStyle(Style):
         expression = f"{shared.names.class_name}(name={shared.model_name})"
         return SubclassView(
             module=self.module(graph, shared, options, expression, more_statements=True),
-            register_decorator=self.REGISTER_DECORATOR[options.imports],
+            register_decorator=FLAVOURS[options.imports].register_decorator,
             class_name=shared.names.class_name,
             attributes=tuple(
                 SubclassLayer(node.attribute, node.constructor, node.build_shape, node.build_reason)

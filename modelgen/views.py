@@ -18,13 +18,29 @@ from .graph import Argument, LayerNode, ModelGraph
 from .ir import KerasObject, PyValue
 from .naming import Names, assign_names
 
-# How each `--imports` flavour spells the two names the code uses.
-IMPORT_LINES = {
-    "keras": {"keras": "import keras", "layers": "from keras import layers"},
-    "tensorflow": {
-        "keras": "from tensorflow import keras",
-        "layers": "from tensorflow.keras import layers",
-    },
+
+@dataclass(frozen=True)
+class ImportFlavour:
+    """How one `--imports` flavour spells what the generated code uses."""
+
+    keras: str  # the line that imports `keras`
+    layers: str  # the line that imports `layers`
+    # tf.keras has no `keras.saving` module; `keras.utils` holds the same decorator in both.
+    register_decorator: str  # what a subclass style's model class is registered with
+
+
+# Every `--imports` flavour, by name; the first is the default.
+FLAVOURS = {
+    "keras": ImportFlavour(
+        keras="import keras",
+        layers="from keras import layers",
+        register_decorator="keras.saving.register_keras_serializable",
+    ),
+    "tensorflow": ImportFlavour(
+        keras="from tensorflow import keras",
+        layers="from tensorflow.keras import layers",
+        register_decorator="keras.utils.register_keras_serializable",
+    ),
 }
 
 
@@ -32,7 +48,7 @@ IMPORT_LINES = {
 class RenderOptions:
     """How the module is written, whatever the style."""
 
-    imports: str = "keras"  # a key of IMPORT_LINES
+    imports: str = "keras"  # a key of FLAVOURS
     loads_weights: bool = False  # build_model(weights=None) loads a .weights.h5 file
 
 
@@ -202,14 +218,18 @@ def shared_view(graph: ModelGraph, options: RenderOptions) -> SharedView:
     uses = UsedNames()
     uses("keras")  # every style builds a keras.Model or keras.Sequential
     texts = [_node_text(graph, node, names, uses) for node in graph.nodes]
-    lines = IMPORT_LINES[options.imports]
+    flavour = FLAVOURS[options.imports]
     return SharedView(
         names=names,
         model_name=literal(graph.name),
         inputs=tuple(texts[i] for i in graph.inputs),
         layers=tuple(texts[node.index] for node in graph.nodes if not node.is_input),
         outputs=tuple(names.variables[i] for i in graph.outputs),
-        imports=tuple(lines[name] for name in ("keras", "layers") if name in uses.names),
+        imports=tuple(
+            line
+            for name, line in (("keras", flavour.keras), ("layers", flavour.layers))
+            if name in uses.names
+        ),
     )
 
 
