@@ -58,7 +58,9 @@ def _read_spec(spec: str | None, expression: str | None, models: bool = False) -
         stdin = click.get_binary_stream("stdin")
         return load(reading.read_spec_stream(stdin, STDIN_FILENAME), STDIN_FILENAME)
     if models and reading.is_model_file(spec):
-        return _import(spec)[1]
+        from .pyrunner import DEFAULT_TIMEOUT  # the importer loads it too, only for model files
+
+        return _import(spec, DEFAULT_TIMEOUT)[1]
     return load_file(spec)
 
 
@@ -233,7 +235,7 @@ def _all_files(graph: ModelGraph, folder: Path, imports: str) -> dict[Path, str]
             )
             continue
         assert result.code is not None
-        files[folder / STYLES[result.style].file_name(graph.name)] = result.code
+        files[folder / result.style.file_name(graph.name)] = result.code
     return files
 
 
@@ -389,7 +391,7 @@ def convert(
         try:
             code = generate(graph, style, imports, loads_weights=weights)
         except SpecError as error:
-            raise _imported_error(source, imported, error, convert=True) from None
+            raise UsageError(f"{source}: {imported.explain(error, '--to')}") from None
         if output is None or not weights:
             _emit(code, output, force)
             return
@@ -408,7 +410,7 @@ def convert(
 
 
 def _import(
-    source: str, timeout: float = 300, save_model_as: Path | None = None
+    source: str, timeout: float, save_model_as: Path | None = None
 ) -> tuple[ImportedSpec, ModelGraph]:
     """The spec of the model in SOURCE (an `ImportedSpec`) and its loaded graph."""
     from .importer import ImportProblem, import_spec, read_config
@@ -421,29 +423,7 @@ def _import(
     try:
         return imported, load(imported.text, source)
     except SpecError as error:
-        raise _imported_error(source, imported, error) from None
-
-
-def _imported_error(
-    source: str, imported: ImportedSpec, error: SpecError, convert: bool = False
-) -> UsageError:
-    """A problem with the spec an import wrote, said of the source model's layers: the
-    user never saw that spec, so its lines and columns would mean nothing."""
-    import re
-
-    def said_of_layers(text: str) -> str:  # "already used on line 4": a line never seen
-        return re.sub(r"\bon line (\d+)", lambda m: f"in {imported.origin(int(m[1]))}", text)
-
-    lines = []
-    for diagnostic in error.diagnostics:
-        hint = diagnostic.hint
-        if convert and hint:  # the style refusals speak of `new`'s flag
-            hint = hint.replace("--style", "--to")
-        origin = imported.origin(diagnostic.span.line)
-        lines.append(f"{origin}: {said_of_layers(diagnostic.message)}")
-        if hint:
-            lines.append(f"  hint: {said_of_layers(hint)}")
-    return UsageError(f"{source}: " + "\n".join(lines))
+        raise UsageError(f"{source}: {imported.explain(error)}") from None
 
 
 @cli.command(name="layers")

@@ -613,7 +613,6 @@ def test_weights_from_a_keras_file_keras_cannot_load_are_a_clean_error(tmp_path,
 
 
 def test_lines_of_the_unseen_spec_are_said_as_the_layers_they_came_from():
-    from modelgen.cli import _imported_error
     from modelgen.errors import Diagnostic, SpecError
     from modelgen.importer import import_spec
     from modelgen.ir import Span
@@ -624,8 +623,26 @@ def test_lines_of_the_unseen_spec_are_said_as_the_layers_they_came_from():
         imported.text,
         [Diagnostic("label 'a' is already used on line 3", Span(4, 1, 4, 5), "see on line 2")],
     )
-    message = str(_imported_error("g.json", imported, error))
+    message = imported.explain(error)
     assert message == (
-        "g.json: layer 'other' (Dense): label 'a' is already used in layer 'dense' (Dense)\n"
+        "layer 'other' (Dense): label 'a' is already used in layer 'dense' (Dense)\n"
         "  hint: see in layer 'x' (InputLayer)"
     ), imported.text
+
+
+def test_a_style_refusals_hint_names_the_flag_of_the_command():
+    """`convert` chooses the style with --to: the refusal's hint (written for `new`) says so."""
+    from modelgen.errors import Diagnostic, SpecError
+    from modelgen.importer import import_spec
+    from modelgen.ir import Span
+
+    imported = import_spec(graph_config())
+    refusal = Diagnostic("cannot", Span(4, 1, 4, 5), "use --style functional")
+    error = SpecError("g.json", imported.text, [refusal, Diagnostic("no hint", Span(2, 1, 2, 2))])
+    # (in source order, as SpecError holds them)
+    assert imported.explain(error) == (
+        "layer 'x' (InputLayer): no hint\nlayer 'other' (Dense): cannot\n  hint: use --style functional"
+    )
+    assert imported.explain(error, "--to") == (
+        "layer 'x' (InputLayer): no hint\nlayer 'other' (Dense): cannot\n  hint: use --to functional"
+    )

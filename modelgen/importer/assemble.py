@@ -4,7 +4,8 @@ Every layer's words (`layer_words`) in order, inputs first; labels only where th
 graph needs them (a source other than the statement before, an output) or where the
 user named the layer; chains left implicit. Every layer that cannot be written is
 reported, by name, in one `ImportProblem`; `ImportedSpec` keeps which Keras layer
-each line came from, so that errors about the spec can name the user's layer.
+each line came from, so that errors about the spec can name the user's layer
+(`ImportedSpec.explain`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..catalogue import INPUT
-from ..errors import MAX_REPORTED
+from ..errors import MAX_REPORTED, SpecError
 from ..identifiers import snake_case
 from .configs import SavedLayer, read_graph
 from .dsl_text import dsl_literal, label_for, model_name, quoted
@@ -32,6 +33,27 @@ class ImportedSpec:
 
     def origin(self, line: int) -> str:
         return self.origins.get(line, "the model")
+
+    def explain(self, error: SpecError, style_flag: str = "--style") -> str:
+        """`error`, a problem with this spec, said of the source model's layers: the user
+        never saw this spec, so its lines and columns would mean nothing.
+
+        `style_flag`: the option the command choosing the style has (the style refusals'
+        hints name `--style`, `new`'s).
+        """
+
+        def said_of_layers(text: str) -> str:  # "already used on line 4": a line never seen
+            return re.sub(r"\bon line (\d+)", lambda m: f"in {self.origin(int(m[1]))}", text)
+
+        lines = []
+        for diagnostic in error.diagnostics:
+            hint = (diagnostic.hint or "").replace("--style", style_flag)
+            lines.append(
+                f"{self.origin(diagnostic.span.line)}: {said_of_layers(diagnostic.message)}"
+            )
+            if hint:
+                lines.append(f"  hint: {said_of_layers(hint)}")
+        return "\n".join(lines)
 
 
 def spec_from_config(model: dict, default_name: str = "model") -> str:
