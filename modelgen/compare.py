@@ -33,8 +33,8 @@ from .errors import format_diagnostics, visible
 from .formatting import format_code
 from .generate import Generated, generate_all
 from .graph import ModelGraph
+from .lines import spec_text
 from .render import main_block
-from .styles import STYLES
 from .summary import Summary, summarize
 from .templating import environment
 
@@ -92,7 +92,7 @@ def fence(text: str) -> str:
 
 
 def _pane(graph: ModelGraph, generated: Generated) -> Pane:
-    style = STYLES[generated.style]
+    style = generated.style
     skipped = None
     if generated.skipped is not None:
         spec_name = Path(graph.spec.filename).name  # the page names the spec so, not its path
@@ -147,10 +147,11 @@ def page(graph: ModelGraph, imports: str = "keras", markdown: bool = False) -> P
         tuple(c if numeric[i] else cell(c) for i, c in enumerate(row)) for row in summary.cells()
     )
     panes = tuple(_pane(graph, g) for g in generate_all(graph, imports))
-    # The spec as its lines read (line ends are \n, \r\n or \r, as the parser reads them),
-    # with what a page would hide or reorder shown: ESC as \x1b, a bidi override as \u202e.
-    lines = "\n".join(graph.spec.source.splitlines()).rstrip("\n")
-    source = visible(lines.expandtabs(), multiline=True)
+    # The spec's text (the parser holds it as `spec_text` reads it, every line end a \n:
+    # applying that rule again changes nothing), with what a page would hide or reorder
+    # shown: ESC as \x1b, a bidi override as \u202e.
+    text = spec_text(graph.spec.source).rstrip("\n")
+    source = visible(text.expandtabs(), multiline=True)
     return Page(
         model_name=name(graph.name),
         headline="every Keras style side by side",

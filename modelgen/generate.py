@@ -39,20 +39,21 @@ def check_expressible(graph: ModelGraph, style: Style) -> None:
 
 
 def generate(
-    graph: ModelGraph, style: str, imports: str = "keras", loads_weights: bool = False
+    graph: ModelGraph, style: str | Style, imports: str = "keras", loads_weights: bool = False
 ) -> str:
-    """The formatted module for one style, or `SpecError` if the style cannot express it.
+    """The formatted module for one style (a `Style` or its name, a key of `STYLES`),
+    or `SpecError` if the style cannot express it.
 
     `loads_weights`: `build_model(weights=None)` loads a `.weights.h5` file when given one.
     """
-    chosen = STYLES[style]
+    chosen = STYLES[style] if isinstance(style, str) else style
     check_expressible(graph, chosen)
     return format_code(render(graph, chosen, imports, loads_weights))
 
 
 @dataclass(frozen=True)
 class Generated:
-    style: str
+    style: Style
     code: str | None  # None when the style cannot express the model
     skipped: Diagnostic | None  # a note saying why not
 
@@ -60,10 +61,10 @@ class Generated:
 def generate_all(graph: ModelGraph, imports: str = "keras") -> list[Generated]:
     """Every style, in registry order; the ones that cannot express the model say why."""
     results = []
-    for name, style in STYLES.items():
+    for style in STYLES.values():
         skipped = style.skipped(graph)
         code = None if skipped else format_code(render(graph, style, imports))
-        results.append(Generated(name, code, skipped))
+        results.append(Generated(style, code, skipped))
     return results
 
 

@@ -488,13 +488,13 @@ def check_graph(graph: ModelGraph, imports: str = "keras") -> Report:
         if g.code is None:
             continue
         try:
-            models[g.style] = build(g.code, g.style)
+            models[g.style.name] = build(g.code, g.style.name)
         except Exception as error:  # noqa: BLE001 - TensorFlow's own (out of memory, ...)
             raise UsageError(
-                f"Keras cannot build the {g.style} model of {graph.name}: "
+                f"Keras cannot build the {g.style.name} model of {graph.name}: "
                 f"{type(error).__name__}: {_gist(error)}"
             ) from None
-    skipped = {g.style: g.skipped.message for g in generated if g.skipped}
+    skipped = {g.style.name: g.skipped.message for g in generated if g.skipped}
     reference = models[REFERENCE_STYLE]
     randomize_weights(reference)
     named = named_layers(graph)

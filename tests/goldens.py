@@ -38,9 +38,7 @@ def golden_path(spec: Path, style: str) -> Path:
 def expected_files(spec: Path) -> dict[Path, str | None]:
     """What each style's golden file should hold; None where the style cannot express the model."""
     graph = load(spec.read_text(encoding="utf-8"), spec.name)
-    return {
-        spec.parent / STYLES[g.style].file_name(graph.name): g.code for g in generate_all(graph)
-    }
+    return {spec.parent / g.style.file_name(graph.name): g.code for g in generate_all(graph)}
 
 
 DSL_DOC = ROOT / "docs" / "dsl.md"

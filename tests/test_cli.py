@@ -218,7 +218,7 @@ def test_check_exits_1_when_styles_differ(monkeypatch, verify):
         results = real_generate_all(graph, imports)
         return [
             r.__class__(r.style, r.code.replace("Dense(100,", "Dense(99,"), None)
-            if r.style == "subclass"
+            if r.style.name == "subclass"
             else r
             for r in results
         ]

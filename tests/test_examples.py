@@ -157,7 +157,7 @@ def test_running_a_generated_file_prints_its_summary():
 
 def test_styles_that_cannot_express_a_graph_say_why():
     graph = load((EXAMPLES / "two_towers" / "two_towers.mg").read_text(), "two_towers.mg")
-    notes = {g.style: g.skipped for g in generate_all(graph) if g.skipped}
+    notes = {g.style.name: g.skipped for g in generate_all(graph) if g.skipped}
     assert set(notes) == {"sequential", "sequential-list"}
     for style, note in notes.items():
         assert note.message == f"skipped {style}: 'input_2' is a second input"

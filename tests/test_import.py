@@ -11,6 +11,7 @@ import json
 import shutil
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
 from hypothesis import given, reject
@@ -18,6 +19,7 @@ from hypothesis import given, reject
 from modelgen.errors import SpecError
 from modelgen.generate import generate, generate_all, load
 from modelgen.importer import spec_from_config
+from modelgen.styles import STYLES
 
 from .canonical import canonical
 from .catalogue_cases import ACCEPTED
@@ -109,14 +111,14 @@ def test_every_catalogue_case_round_trips(family, spec, verify):
 def test_every_example_round_trips_from_each_style_keras_can_save(spec, verify):
     graph = load(spec.read_text(), spec.name)
     for result in generate_all(graph):
-        if result.code is None or result.style == "subclass":
+        if result.code is None or result.style.name == "subclass":
             continue  # a subclassed model's config has no graph: see the .py tests
         import keras
 
         keras.backend.clear_session()
-        model = verify.build(result.code, result.style)
+        model = verify.build(result.code, result.style.name)
         text = spec_from_config(json.loads(model.to_json()))
-        assert canonical(load(text, "imported.mg")) == canonical(graph), (result.style, text)
+        assert canonical(load(text, "imported.mg")) == canonical(graph), (result.style.name, text)
 
 
 def test_imported_specs_are_readable():
@@ -265,18 +267,37 @@ def test_a_custom_layer_is_refused_naming_its_class(tmp_path):
     )
 
 
-@keras_backed(40)
-@given(spec=specs())
-def test_random_specs_round_trip(spec, verify):
-    try:
-        load(spec, "case.mg")
-    except SpecError:
-        reject()
-    original, imported, text = round_trip(spec, verify)
-    assert imported == original, f"{spec}\n---\n{text}"
+RANDOM_ROUND_TRIPS = 40
+# At least this share of the random specs must be round-tripped: a spec the static
+# checker refuses is rejected, and filter_too_much is suppressed (keras_backed), so
+# without a count a strategy that drifted into refused specs would pass while importing
+# nothing (test_property counts the same way). Measured at aeec7bb: 2,000 of 2,000
+# random specs pass the checker.
+ROUND_TRIPPED_AT_LEAST = 0.9
 
 
-@pytest.mark.parametrize("style", ["subclass", "functional", "sequential"])
+def test_random_specs_round_trip(verify):
+    outcomes: Counter[str] = Counter()
+
+    @keras_backed(RANDOM_ROUND_TRIPS)
+    @given(spec=specs())
+    def imports_as_itself(spec: str) -> None:
+        try:
+            load(spec, "case.mg")
+        except SpecError:
+            outcomes["refused"] += 1
+            reject()
+        original, imported, text = round_trip(spec, verify)
+        assert imported == original, f"{spec}\n---\n{text}"
+        outcomes["round-tripped"] += 1
+
+    imports_as_itself()
+    done, tried = outcomes["round-tripped"], sum(outcomes.values())
+    assert done >= ROUND_TRIPPED_AT_LEAST * RANDOM_ROUND_TRIPS, outcomes
+    assert done >= ROUND_TRIPPED_AT_LEAST * tried, outcomes
+
+
+@pytest.mark.parametrize("style", list(STYLES))  # the model is a chain: every style has it
 def test_convert_with_weights_predicts_what_the_trained_original_did(style, tmp_path, verify):
     import keras
     import numpy as np

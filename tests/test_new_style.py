@@ -114,8 +114,8 @@ def test_a_new_style_refuses_what_it_cannot_express_and_every_style_does_so(one_
     )
     assert diagnostic.hint == "use functional"
     every = generate_all(graph)
-    assert [g.style for g in every] == [*STYLES]
-    (skipped,) = [g for g in every if g.style == "one-input"]
+    assert [g.style.name for g in every] == [*STYLES]
+    (skipped,) = [g for g in every if g.style.name == "one-input"]
     assert skipped.code is None and skipped.skipped is not None
     assert skipped.skipped.message == "skipped one-input: 'input_2' is a second input"
 
@@ -130,4 +130,4 @@ def test_a_new_style_is_on_the_compare_page(one_input):
 
 def test_the_registry_holds_the_four_styles_outside_these_tests():
     assert "one-input" not in STYLES
-    assert [g.style for g in generate_all(example(MLP))] == [*STYLES]
+    assert [g.style.name for g in generate_all(example(MLP))] == [*STYLES]

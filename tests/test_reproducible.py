@@ -21,6 +21,7 @@ from modelgen.ir import KeywordArgument, LayerStatement, Span, Value, ValueKind
 from modelgen.lines import source_lines
 from modelgen.parser import parse
 from modelgen.render import IMPORT_FLAVOURS
+from modelgen.styles import STYLES
 
 from .catalogue_cases import ACCEPTED
 from .goldens import ROOT, example_specs
@@ -30,14 +31,15 @@ from .large_specs import residual_dag
 EVERY_OUTPUT = """
 import json, sys
 from modelgen.generate import generate_all, load
+from modelgen.render import IMPORT_FLAVOURS
 from tests.large_specs import residual_dag
 specs = [(path, open(path, encoding="utf-8").read()) for path in sys.argv[1:]]
 outputs = {}
 for name, text in specs + [("dag_300.mg", residual_dag(300))]:
     graph = load(text, name)
-    for imports in ("keras", "tensorflow"):
+    for imports in IMPORT_FLAVOURS:
         for result in generate_all(graph, imports):
-            outputs[f"{name} {result.style} {imports}"] = result.code or str(result.skipped)
+            outputs[f"{name} {result.style.name} {imports}"] = result.code or str(result.skipped)
 sys.stdout.write(json.dumps(outputs, sort_keys=True))
 """
 
@@ -57,11 +59,18 @@ def test_every_style_is_byte_identical_across_processes_and_hash_seeds() -> None
     }
     assert len(set(runs.values())) == 1, "the output depends on the hash seed"
     outputs = json.loads(runs["random"])
-    assert len(outputs) == (len(specs) + 1) * 4 * len(IMPORT_FLAVOURS)
+    assert sorted(outputs) == sorted(
+        f"{name} {style} {imports}"
+        for name in [*specs, "dag_300.mg"]
+        for style in STYLES
+        for imports in IMPORT_FLAVOURS
+    )
     in_process = [(path, open(path, encoding="utf-8").read()) for path in specs]
     for name, text in in_process + [("dag_300.mg", residual_dag(300))]:  # nor on this process
         for result in generate_all(load(text, name)):
-            assert outputs[f"{name} {result.style} keras"] == (result.code or str(result.skipped))
+            assert outputs[f"{name} {result.style.name} keras"] == (
+                result.code or str(result.skipped)
+            )
 
 
 # ---------------------------------------------------------------- key=value order
@@ -143,11 +152,13 @@ def test_the_reordering_moves_arguments() -> None:
 
 @pytest.mark.parametrize(("name", "text"), WITH_KEYWORDS, ids=[n for n, _ in WITH_KEYWORDS])
 def test_the_order_of_key_value_arguments_changes_nothing(name: str, text: str) -> None:
-    expected = [(r.style, r.code) for r in generate_all(load(text, name))]
+    expected = [(r.style.name, r.code) for r in generate_all(load(text, name))]
     variants = reorderings(text)
     assert variants
     for variant in variants:
-        assert [(r.style, r.code) for r in generate_all(load(variant, name))] == expected, variant
+        assert [(r.style.name, r.code) for r in generate_all(load(variant, name))] == expected, (
+            variant
+        )
 
 
 # ------------------------------------------------------------------------- black

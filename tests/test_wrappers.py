@@ -98,10 +98,10 @@ def test_wrapper_keywords_follow_the_wrapped_layer():
 
 
 def test_attention_layers_are_called_as_keras_calls_them():
-    functional = {g.style: g.code for g in generate_all(load(SELF_ATTENTION))}["functional"]
+    functional = {g.style.name: g.code for g in generate_all(load(SELF_ATTENTION))}["functional"]
     assert 'mha = layers.MultiHeadAttention(2, 4, name="mha")(x, x)' in functional
     spec = "q: input 6x8 | v: input 5x8 | k: input 5x8 | attention use_scale=true <- q, v, k"
-    functional = {g.style: g.code for g in generate_all(load(spec))}["functional"]
+    functional = {g.style.name: g.code for g in generate_all(load(spec))}["functional"]
     assert "layers.Attention(use_scale=True)([q, v, k])" in functional
 
 
@@ -197,9 +197,9 @@ def test_attention_shapes_keras_only_refuses_when_run_are_refused(spec, message,
 def test_style_all_writes_four_styles_that_build(verify):
     graph = load(WRAPPERS)
     generated = generate_all(graph)
-    assert [g.style for g in generated if g.code] == list(STYLES)
+    assert [g.style.name for g in generated if g.code] == list(STYLES)
     for g in generated:
-        model = verify.build(g.code, g.style)  # type: ignore[arg-type]
+        model = verify.build(g.code, g.style.name)  # type: ignore[arg-type]
         assert model.count_params() == 2 * (8 * 64 + 16 * 64 + 64) + 32 * 4 + 4
 
 
