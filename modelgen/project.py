@@ -206,6 +206,9 @@ def _bake(answers: dict[str, str], output: Path, no_input: bool) -> Path:
             raise UsageError(
                 f"cannot write the project: {error.strerror or error}; nothing was written"
             ) from None
+        # pip compiles an installed template's .py files; their caches are not the project's
+        for cache in sorted(baked.rglob("__pycache__"), reverse=True):
+            _remove_tree(cache)
         project = output / baked.name
         try:
             with signals_held():

@@ -275,6 +275,23 @@ def test_without_a_directory_the_project_is_named_after_the_model(tmp_path, env)
     assert (tmp_path / "small_cnn" / "README.md").read_text().startswith("# small_cnn\n")
 
 
+def test_the_templates_python_caches_stay_out_of_the_project(tmp_path, env, monkeypatch):
+    # pip installs the template compiled: a cache beside data.py and the tests is pip's
+    import shutil
+
+    import modelgen.project as project
+
+    template = tmp_path / "template"
+    shutil.copytree(TEMPLATE, template)
+    for folder in ("{{cookiecutter.__folder}}", "{{cookiecutter.__folder}}/tests"):
+        (template / folder / "__pycache__").mkdir()
+        (template / folder / "__pycache__" / "data.cpython-311.pyc").write_bytes(b"\x00")
+    monkeypatch.setattr(project, "template_folder", lambda: template)
+    monkeypatch.setenv("COOKIECUTTER_CONFIG", env["COOKIECUTTER_CONFIG"])
+    baked = project.init_project(tmp_path / "net", preset="mlp", no_input=True)
+    assert files(baked) == PROJECT_FILES
+
+
 def test_model_arrays_follow_the_spec(tmp_path):
     inputs, outputs = model_arrays(presets()["mlp"])
     assert inputs == [Array("input_layer", (28, 28), "float32", "features")]
