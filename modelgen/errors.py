@@ -29,6 +29,9 @@ class Diagnostic:
     span: Span
     hint: str | None = None
     severity: str = "error"  # or "note": said, but not a failure
+    # Where in the model a problem in a block's body comes from: "in block 'residual'
+    # used at 12:1" (one line per block, innermost first).
+    context: str | None = None
 
 
 class ModelgenError(Exception):
@@ -140,6 +143,8 @@ def _format_one(filename: str, lines: list[str], diagnostic: Diagnostic) -> str:
         gutter = f"{span.line:>5} | "
         out.append(gutter + lead + marked + visible(text[end - 1 :]) + after)
         out.append(" " * (len(gutter) - 2) + "| " + " " * len(lead) + "^" * max(1, len(marked)))
+    if diagnostic.context:
+        out.extend(visible(f"  {line}") for line in diagnostic.context.split("\n"))
     if diagnostic.hint:
         out.append(visible(f"  hint: {diagnostic.hint}", multiline=True))
     return "\n".join(out)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .catalogue import LayerEntry
-from .ir import LayerStatement, PyValue, Shape, Span, Spec, Weight
+from .ir import BlockStatement, LayerStatement, PyValue, Shape, Span, Spec, Weight
 
 
 @dataclass(frozen=True)
@@ -33,10 +33,12 @@ class WrappedLayer:
 
 @dataclass(frozen=True)
 class NodeFacts:
-    """What shape inference knows of a node: its output shape and the weights it creates."""
+    """What shape inference knows of a node: its output shape and the weights it creates
+    (a block's use: every weight of its layers, and `inner`, its body as this use makes it)."""
 
     output_shape: Shape
     weights: tuple[Weight, ...]
+    inner: ModelGraph | None = None
 
     @property
     def trainable(self) -> int:
@@ -62,6 +64,10 @@ class LayerNode:
     sources: tuple[int, ...]  # indices into ModelGraph.nodes
     statement: LayerStatement
     wrapped: WrappedLayer | None = None
+    block: Block | None = None  # the block this node uses, whose entry is `entry`
+    # A block's use: its body with this use's arguments (None in a block's definition,
+    # where the arguments may be the enclosing block's parameters).
+    inner: ModelGraph | None = None
 
     @property
     def is_input(self) -> bool:
@@ -88,6 +94,16 @@ class ModelGraph:
     spec: Spec
     facts: tuple[NodeFacts, ...] = ()
 
+    def blocks(self) -> list[Block]:
+        """The blocks the model uses, directly or through others, each once, inner ones
+        first: the order the module defines their classes in."""
+        found: dict[str, Block] = {}
+        for node in self.nodes:
+            if node.block is not None:
+                for inner in [*node.block.blocks_used(), node.block]:
+                    found.setdefault(inner.name, inner)
+        return list(found.values())
+
     def consumers(self) -> dict[int, list[int]]:
         """For every node index, the indices of the nodes that read it, in order."""
         readers: dict[int, list[int]] = {node.index: [] for node in self.nodes}
@@ -95,3 +111,39 @@ class ModelGraph:
             for source in node.sources:
                 readers[source].append(node.index)
         return readers
+
+
+@dataclass(frozen=True)
+class BlockParam:
+    """A block's parameter, and its default as the code writes it."""
+
+    name: str
+    required: bool  # it has no default: every use gives it
+    default: PyValue
+    span: Span
+
+
+@dataclass(frozen=True)
+class Block:
+    """A block, validated: its parameters, and its body as a graph whose arguments may
+    hold `ir.Parameter`s. `entry` is how a use reads as a layer: its keyword, class name,
+    parameters and inputs."""
+
+    name: str
+    class_name: str
+    params: tuple[BlockParam, ...]
+    body: ModelGraph
+    entry: LayerEntry
+    statement: BlockStatement
+
+    def param(self, name: str) -> BlockParam | None:
+        return next((p for p in self.params if p.name == name), None)
+
+    def blocks_used(self) -> list[Block]:
+        """The blocks its body uses, directly or through others, each once, inner ones first."""
+        found: dict[str, Block] = {}
+        for node in self.body.nodes:
+            if node.block is not None:
+                for inner in [*node.block.blocks_used(), node.block]:
+                    found.setdefault(inner.name, inner)
+        return list(found.values())

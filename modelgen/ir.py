@@ -41,6 +41,7 @@ class ValueKind(enum.Enum):
     STRING = "string"
     TUPLE = "tuple"
     CALL = "call"  # a Keras object with settings: `l2(1e-4)`
+    PARAMETER = "parameter"  # a block's parameter, in its body: `$filters`
 
 
 Shape = tuple[int | None, ...]  # a tensor shape, batch axis first; None is unknown
@@ -68,7 +69,15 @@ class KerasObject:
     settings: tuple[tuple[str, PyValue], ...]  # (Keras argument name, value)
 
 
-PyValue = Scalar | KerasObject | tuple["PyValue", ...]
+@dataclass(frozen=True)
+class Parameter:
+    """A block's parameter where its body uses it (`$filters`): the code of the block's
+    class writes its name, and each use of the block gives it a value."""
+
+    name: str
+
+
+PyValue = Scalar | KerasObject | Parameter | tuple["PyValue", ...]
 
 
 @dataclass(frozen=True)
@@ -96,12 +105,26 @@ class Value:
         return None
 
     def python(self) -> PyValue:
-        """The Python value this literal stands for (a call means nothing until a type binds it)."""
+        """The Python value this literal stands for (a call means nothing until a type binds
+        it); a block's parameter is a `Parameter`."""
         if isinstance(self.data, CallData):
             raise TypeError(f"{self.text} is a call: only argument types that take one bind it")
         if isinstance(self.data, tuple):
             return tuple(item.python() for item in self.data)
+        if self.kind is ValueKind.PARAMETER:
+            return Parameter(str(self.data))
         return self.data
+
+    def parameters(self) -> list[Value]:
+        """The block parameters (`$name`) this literal holds, itself or in its items."""
+        if self.kind is ValueKind.PARAMETER:
+            return [self]
+        if isinstance(self.data, tuple):
+            return [p for item in self.data for p in item.parameters()]
+        if isinstance(self.data, CallData):
+            items = [*self.data.positional, *(k.value for k in self.data.keywords)]
+            return [p for item in items for p in item.parameters()]
+        return []
 
 
 @dataclass(frozen=True)
@@ -132,8 +155,27 @@ class KeywordArgument:
 
 
 @dataclass(frozen=True)
+class Stage:
+    """One use in a repetition with arguments per use: `[128 stride=2]`."""
+
+    positional: tuple[Value, ...]
+    keywords: tuple[KeywordArgument, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """`* 3` (three uses in a chain) or `* [64] [128 stride=2]` (one use per stage, each
+    with the statement's arguments and its own)."""
+
+    count: int
+    stages: tuple[Stage, ...]  # () for `* N`
+    span: Span
+
+
+@dataclass(frozen=True)
 class LayerStatement:
-    """`[label:] LAYER [positional ...] [key=value ...] [<- src, ...]`."""
+    """`[label:] LAYER [positional ...] [key=value ...] [* N | * [...] ...] [<- src, ...]`."""
 
     label: Name | None
     layer: Name
@@ -141,6 +183,7 @@ class LayerStatement:
     keywords: tuple[KeywordArgument, ...]
     sources: tuple[Name, ...] | None  # None: read the statement before
     span: Span
+    repeat: Repeat | None = None
 
     @property
     def display(self) -> str:
@@ -164,7 +207,42 @@ class OutputsStatement:
     span: Span
 
 
-Statement = ModelStatement | OutputsStatement | LayerStatement
+@dataclass(frozen=True)
+class BlockParameter:
+    """A block's parameter as its header declares it: `stride=1` (no default: None)."""
+
+    name: Name
+    default: Value | None
+
+
+@dataclass(frozen=True)
+class BlockStatement:
+    """`block NAME [param ...] [param=default ...]`, its body, and `end`."""
+
+    name: Name
+    parameters: tuple[BlockParameter, ...]
+    body: tuple[Statement, ...]  # layer and outputs statements
+    span: Span  # the header line
+    end: Span  # the `end` keyword
+
+
+@dataclass(frozen=True)
+class BlockHeader:
+    """`block NAME ...` while the parser reads: the statements up to `end` are its body."""
+
+    name: Name
+    parameters: tuple[BlockParameter, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class BlockEnd:
+    """`end`, while the parser reads."""
+
+    span: Span
+
+
+Statement = ModelStatement | OutputsStatement | LayerStatement | BlockStatement
 
 
 @dataclass(frozen=True)

@@ -51,12 +51,18 @@ class Names:
     inputs_parameter: str  # the argument of the subclass `call`
 
 
-def assign_names(graph: ModelGraph) -> Names:
+def assign_names(graph: ModelGraph, taken_too: frozenset[str] = frozenset()) -> Names:
+    """Names for `graph`'s code, none of them one of `taken_too` (a block's parameters,
+    which its class keeps as attributes). The module's classes (the blocks' and the
+    model's) are taken everywhere."""
     labels = {node.label for node in graph.nodes if node.label}
+    classes = {block.class_name for block in graph.blocks()}
     cls = class_name(graph.name)
-    if cls in labels:  # `model my_net` with a label `MyNet`: call() would shadow the class
-        cls = Namer(labels | RESERVED_NAMES).fresh(f"{cls}Model")
-    taken = labels | RESERVED_NAMES | {cls}
+    if (
+        cls in labels | classes
+    ):  # `model my_net` with a label `MyNet`: call() would shadow the class
+        cls = Namer(labels | classes | RESERVED_NAMES).fresh(f"{cls}Model")
+    taken = labels | RESERVED_NAMES | {cls} | classes | taken_too
     readers = graph.consumers()
     input_number = {index: n for n, index in enumerate(graph.inputs, start=1)}
     output_number = {index: n for n, index in enumerate(graph.outputs, start=1)}

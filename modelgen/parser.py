@@ -32,14 +32,20 @@ from .cache import CacheFolder, private_folder
 from .errors import Diagnostic, SpecError
 from .identifiers import as_identifier
 from .ir import (
+    BlockEnd,
+    BlockHeader,
+    BlockParameter,
+    BlockStatement,
     CallData,
     KeywordArgument,
     LayerStatement,
     ModelStatement,
     Name,
     OutputsStatement,
+    Repeat,
     Span,
     Spec,
+    Stage,
     Statement,
     Value,
     ValueKind,
@@ -74,6 +80,12 @@ _TERMINAL_WORDS = {
     "_SEP": "the end of the statement",
     "MODEL": "'model'",
     "OUTPUTS": "'outputs'",
+    "BLOCK": "'block'",
+    "END": "'end'",
+    "PARAMETER": "a block parameter such as $filters",
+    "STAR": "'*'",
+    "LSQB": "'['",
+    "RSQB": "']'",
     "$END": "the end of the input",
 }
 
@@ -277,29 +289,97 @@ def _statements(text: str, lines: list[str]) -> tuple[list[Statement], list[Diag
     """The statements of `text` (split into `lines`) and what is wrong in them, or lark's
     `UnexpectedInput`. The parser keeps no state of its own: a bad literal is a `Refused`
     value in the statements, found here after parsing, so parses may run side by side."""
-    statements = _read(text)
+    read = _read(text)
     problems: list[Diagnostic] = []
-    for statement in statements:
+    for statement in read:
+        if isinstance(statement, BlockHeader):
+            for parameter in statement.parameters:
+                if parameter.default is not None and parameter.default.kind in _HOLDERS:
+                    _refusals(parameter.default, problems)
         if isinstance(statement, LayerStatement):
-            for value in statement.positional:
+            stages = statement.repeat.stages if statement.repeat else ()
+            values = [
+                *statement.positional,
+                *(k.value for k in statement.keywords),
+                *(v for stage in stages for v in stage.positional),
+                *(k.value for stage in stages for k in stage.keywords),
+            ]
+            for value in values:
                 if value.kind in _HOLDERS:  # most values are not: one test
                     _refusals(value, problems)
-            for keyword in statement.keywords:
-                if keyword.value.kind in _HOLDERS:
-                    _refusals(keyword.value, problems)
             python = _python_call(statement, lines)
             if python is not None:
                 problems.append(python)
             spaced = _spaced_shape(statement)
             if spaced is not None:
                 problems.append(spaced)
-    return statements, problems
+    return _grouped(read, problems), problems
 
 
-def _read(text: str) -> list[Statement]:
+_Read = Statement | BlockHeader | BlockEnd  # what the grammar gives, before blocks are grouped
+
+
+def _grouped(read: list[_Read], problems: list[Diagnostic]) -> list[Statement]:
+    """The statements with each block's body, from `block` to `end`, grouped in a
+    `BlockStatement`; a misplaced `block`, `end` or `model` is a problem."""
+    statements: list[Statement] = []
+    header: BlockHeader | None = None
+    body: list[Statement] = []
+    for item in read:
+        if isinstance(item, BlockHeader):
+            if header is not None:
+                problems.append(
+                    Diagnostic(
+                        f"block {item.name.text!r} is inside block {header.name.text!r}, "
+                        f"which has no 'end' before it",
+                        item.span,
+                        f"end block {header.name.text!r} with 'end' first: blocks are defined "
+                        "at the top level, and may use each other",
+                    )
+                )
+                continue
+            header, body = item, []
+        elif isinstance(item, BlockEnd):
+            if header is None:
+                problems.append(
+                    Diagnostic(
+                        "'end' without a block",
+                        item.span,
+                        "'end' closes the body of a 'block NAME ...'; remove it",
+                    )
+                )
+                continue
+            statements.append(
+                BlockStatement(header.name, header.parameters, tuple(body), header.span, item.span)
+            )
+            header = None
+        elif header is not None and isinstance(item, ModelStatement):
+            problems.append(
+                Diagnostic(
+                    "'model' inside a block",
+                    item.span,
+                    "name the model once, at the top of the spec",
+                )
+            )
+        elif header is not None:
+            body.append(item)
+        else:
+            statements.append(item)
+    if header is not None:
+        problems.append(
+            Diagnostic(
+                f"block {header.name.text!r} has no 'end'",
+                header.span,
+                "end its body with a line 'end'",
+            )
+        )
+    return statements
+
+
+def _read(text: str) -> list[_Read]:
     """The statements of `text`, bad literals refused in place, or lark's `UnexpectedInput`."""
     # The transformer runs as the parser reduces, so what parse() gives is its list.
-    return cast("list[Statement]", _lark().parse(text))
+    return cast("list[_Read]", _lark().parse(text))
 
 
 _HOLDERS = (ValueKind.NONE, ValueKind.TUPLE, ValueKind.CALL)  # the kinds a refusal can be in
@@ -796,8 +876,9 @@ def _name(token: Token) -> Name:
 _WORD_CONSTANTS = {"true": True, "false": False, "none": None}
 
 
-# What lark hands `layer_stmt`: its label, the layer's name, arguments, and its sources.
-_LayerPart = Name | Token | Value | KeywordArgument | tuple[Name, ...]
+# What lark hands `layer_stmt`: its label, the layer's name, arguments, its repetition
+# and its sources.
+_LayerPart = Name | Token | Value | KeywordArgument | Repeat | tuple[Name, ...]
 
 
 def _end(item: _LayerPart) -> tuple[int, int]:
@@ -806,6 +887,8 @@ def _end(item: _LayerPart) -> tuple[int, int]:
         item = item[-1]
     if isinstance(item, KeywordArgument):
         item = item.value
+    if isinstance(item, Repeat):
+        return item.span.end_line, item.span.end_column
     span = _span(item) if isinstance(item, Token) else item.span
     return span.end_line, span.end_column
 
@@ -848,7 +931,7 @@ class _ToIR(Transformer[Token, list[Statement]]):
     becomes a `Refused` value and parsing goes on. No state: one instance serves every
     parse, in any thread."""
 
-    def start(self, *statements: Statement) -> list[Statement]:
+    def start(self, *statements: _Read) -> list[_Read]:
         return list(statements)
 
     # ---------------------------------------------------------------- statements
@@ -858,6 +941,43 @@ class _ToIR(Transformer[Token, list[Statement]]):
     def outputs_stmt(self, keyword: Token, *names_and_commas: Token) -> OutputsStatement:
         names = tuple(_name(t) for t in names_and_commas if t.type == "NAME")
         return OutputsStatement(names, _between(keyword, names_and_commas[-1]))
+
+    def block_stmt(
+        self, keyword: Token, name: Token, *parameters: Token | KeywordArgument
+    ) -> BlockHeader:
+        declared = tuple(
+            BlockParameter(_name(p), None)
+            if isinstance(p, Token)
+            else BlockParameter(p.key, p.value)
+            for p in parameters
+        )
+        last = parameters[-1] if parameters else name
+        end = _span(last) if isinstance(last, Token) else last.span
+        return BlockHeader(_name(name), declared, _span(keyword).to(end))
+
+    def end_stmt(self, keyword: Token) -> BlockEnd:
+        return BlockEnd(_span(keyword))
+
+    @v_args(inline=False)
+    def repeat(self, children: list[Token | Stage]) -> Repeat:
+        star = children[0]
+        assert isinstance(star, Token)
+        stages = tuple(c for c in children if isinstance(c, Stage))
+        if stages:
+            return Repeat(len(stages), stages, _span(star).to(stages[-1].span))
+        count = children[1]
+        assert isinstance(count, Token)
+        return Repeat(_integer(str(count)) or 0, (), _between(star, count))
+
+    @v_args(inline=False)
+    def stage(self, children: list[Token | Value | KeywordArgument]) -> Stage:
+        opening, closing = children[0], children[-1]
+        assert isinstance(opening, Token) and isinstance(closing, Token)
+        return Stage(
+            tuple(c for c in children if isinstance(c, Value)),
+            tuple(c for c in children if isinstance(c, KeywordArgument)),
+            _between(opening, closing),
+        )
 
     def label(self, name: Token) -> Name:
         return _name(name)
@@ -882,7 +1002,8 @@ class _ToIR(Transformer[Token, list[Statement]]):
         sources = rest[-1] if rest and isinstance(rest[-1], tuple) else None
         positional = tuple(c for c in rest if isinstance(c, Value))
         keywords = tuple(c for c in rest if isinstance(c, KeywordArgument))
-        return LayerStatement(label, layer, positional, keywords, sources, span)
+        repeat = next((c for c in rest if isinstance(c, Repeat)), None)
+        return LayerStatement(label, layer, positional, keywords, sources, span, repeat)
 
     # -------------------------------------------------------------------- values
     def int(self, token: Token) -> Value:
@@ -947,6 +1068,9 @@ class _ToIR(Transformer[Token, list[Statement]]):
                 "write the character itself, or \\U and 8 hex digits: \\U0001F600 for 😀",
             )
         return Value(ValueKind.STRING, text, _span(token), str(token))
+
+    def parameter(self, token: Token) -> Value:
+        return Value(ValueKind.PARAMETER, str(token)[1:], _span(token), str(token))
 
     def word(self, token: Token) -> Value:
         lowered = str(token).lower()

@@ -35,14 +35,22 @@ def node_call(node: LayerNode, inputs: tuple[Shape, ...]) -> Call:
     return call
 
 
-def infer_shapes(graph: ModelGraph) -> ModelGraph:
-    """The graph with every node's output shape and weights, or `SpecError` with every refusal."""
+def infer_shapes(graph: ModelGraph, input_shapes: tuple[Shape, ...] | None = None) -> ModelGraph:
+    """The graph with every node's output shape and weights, or `SpecError` with every
+    refusal. `input_shapes`: a block's body, whose inputs have the shapes it is used on."""
     facts: list[NodeFacts | None] = []
     diagnostics: list[Diagnostic] = []
     for node in graph.nodes:
         inputs = [f for f in (facts[s] for s in node.sources) if f is not None]
         if len(inputs) < len(node.sources):  # a source was refused: do not pile on
             facts.append(None)
+            continue
+        if node.is_input and input_shapes is not None:
+            facts.append(NodeFacts(input_shapes[graph.inputs.index(node.index)], ()))
+            continue
+        if node.inner is not None:
+            found = _block_facts(node, tuple(f.output_shape for f in inputs), diagnostics)
+            facts.append(found)
             continue
         call = node_call(node, tuple(f.output_shape for f in inputs))
         try:
@@ -60,6 +68,25 @@ def infer_shapes(graph: ModelGraph) -> ModelGraph:
     known = tuple(f for f in facts if f is not None)
     assert len(known) == len(facts), "a node has no facts only after a refusal"
     return dataclasses.replace(graph, facts=known)
+
+
+def _block_facts(
+    node: LayerNode, inputs: tuple[Shape, ...], diagnostics: list[Diagnostic]
+) -> NodeFacts | None:
+    """A block's use: its body inferred on the shapes it reads. Its body's refusals join
+    `diagnostics`, each saying which use it comes from."""
+    assert node.inner is not None
+    try:
+        inner = infer_shapes(node.inner, inputs)
+    except SpecError as error:
+        where = f"in block {node.inner.name!r} used at {node.statement.span.line}:{node.statement.span.column}"
+        for found in error.diagnostics:
+            context = where if found.context is None else f"{found.context}\n{where}"
+            diagnostics.append(dataclasses.replace(found, context=context))
+        return None
+    output = inner.facts[inner.outputs[0]].output_shape
+    weights = tuple(w for f in inner.facts for w in f.weights)
+    return NodeFacts(output, weights, inner)
 
 
 MAX_INTEGER = 2**63 - 1  # Keras and TensorFlow size tensors and count weights in int64

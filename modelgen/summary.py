@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .errors import Diagnostic, SpecError
@@ -32,10 +33,21 @@ def keras_names(graph: ModelGraph) -> list[str]:
         count = counters[prefix]
         return prefix if count == 1 else f"{prefix}_{count - 1}"
 
-    names: dict[int, str] = {}
     # The functional code creates every keras.Input first, then the layers in order;
     # a wrapped layer is created (and named) before its wrapper.
     ordered = [graph.nodes[i] for i in graph.inputs] + [n for n in graph.nodes if not n.is_input]
+    names = _created(ordered, auto)
+    return [names[i] for i in range(len(graph.nodes))]
+
+
+def _created(
+    ordered: list[LayerNode], auto: Callable[[str], str], traced: bool = True
+) -> dict[int, str]:
+    """Each node's Keras name as `ordered` creates them, `auto` naming those the spec does
+    not. A block's use names its class, whose __init__ creates its layers (blocks among
+    them); calling it (`traced`: the model's own nodes) traces its call(), which names
+    each operation in it, nested blocks' included, once."""
+    names: dict[int, str] = {}
     for node in ordered:
         if node.wrapped is not None:
             explicit = next((a for a in node.wrapped.arguments if a.name == "name"), None)
@@ -48,7 +60,21 @@ def keras_names(graph: ModelGraph) -> list[str]:
             names[node.index] = node.label
         else:
             names[node.index] = auto(node.entry.class_name)
-    return [names[i] for i in range(len(graph.nodes))]
+        if node.block is not None:
+            body = node.block.body
+            layers = [n for n in body.nodes if not n.is_input and not n.entry.is_operation]
+            _created(layers, auto, traced=False)
+            if traced:
+                _traced(body, auto)
+    return names
+
+
+def _traced(body: ModelGraph, auto: Callable[[str], str]) -> None:
+    for node in body.nodes:
+        if node.entry.is_operation:
+            auto(node.entry.class_name)
+        elif node.block is not None:
+            _traced(node.block.body, auto)
 
 
 def check_unique_names(graph: ModelGraph) -> None:

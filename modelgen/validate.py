@@ -9,11 +9,14 @@ Every problem found becomes a positioned `Diagnostic`; they are raised together.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import heapq
 import itertools
 import keyword as python_keyword
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -21,6 +24,7 @@ from . import catalogue
 from .argtypes import (
     ACTIVATION_NAMES,
     INT64_MAX,
+    ArgType,
     ArgumentTypeError,
     Choice,
     Dimensions,
@@ -28,24 +32,34 @@ from .argtypes import (
     Nullable,
     too_large,
 )
-from .catalogue import LayerEntry
+from .catalogue import COMMON, NO_DEFAULT, Call, LayerEntry, Param
 from .errors import MAX_REPORTED, Diagnostic, SpecError, suggest
-from .graph import Argument, LayerNode, ModelGraph, WrappedLayer
+from .graph import Argument, Block, BlockParam, LayerNode, ModelGraph, WrappedLayer
 from .identifiers import (
+    MODEL_ATTRIBUTES,
     ascii_name,
+    class_name,
     identifier_problem,
     layer_name_problem,
     model_name_problem,
 )
 from .ir import (
+    BlockParameter,
+    BlockStatement,
     CallData,
     KeywordArgument,
     LayerStatement,
     ModelStatement,
     Name,
     OutputsStatement,
+    Parameter,
+    PyValue,
+    Repeat,
+    Shape,
     Span,
     Spec,
+    Stage,
+    Statement,
     Value,
     ValueKind,
 )
@@ -61,15 +75,41 @@ class _Located(Protocol):
 
 @dataclass
 class _Collector:
-    """The problems found in `spec`, raised together."""
+    """The problems found in `spec`, raised together. A block use's body is resolved
+    with a collector `within` it, which says where each problem comes from and shares
+    the list; a problem already found (the same message at the same place) is said once."""
 
     spec: Spec
     diagnostics: list[Diagnostic] = field(default_factory=list)
     label_suggestions: int = 0
+    context: str | None = None
+    seen: set[tuple[str, Span, str | None]] = field(default_factory=set)
+    found: list[int] = field(default_factory=lambda: [0])  # problems found, said or not
 
     def error(self, message: str, at: _Located | Span, hint: str | None = None) -> None:
         span = at if isinstance(at, Span) else at.span
-        self.diagnostics.append(Diagnostic(message, span, hint))
+        self.found[0] += 1
+        if (message, span, hint) in self.seen:
+            return
+        self.seen.add((message, span, hint))
+        self.diagnostics.append(Diagnostic(message, span, hint, context=self.context))
+
+    @property
+    def count(self) -> int:
+        return self.found[0]
+
+    def said_already(self) -> None:
+        """A problem found here whose cause is said elsewhere (a use of a block whose
+        definition is wrong): what depends on it is not checked."""
+        self.found[0] += 1
+
+    def within(self, context: str) -> _Collector:
+        """A collector for a block use's body, `context` saying which use it is."""
+        inner = _Collector(self.spec, self.diagnostics, context=context, seen=self.seen)
+        inner.found = self.found
+        if self.context:
+            inner.context = f"{context}\n{self.context}"
+        return inner
 
     def raise_if_any(self) -> None:
         """Raise every problem found so far as one `SpecError`, if there is any."""
@@ -87,12 +127,48 @@ class _Collector:
         return suggest(word, labels) or otherwise
 
 
+@dataclass(frozen=True)
+class _Scope:
+    """The block whose body is being resolved: for its definition (`template`: its
+    parameters stay `$name`), or for one use (its parameters given)."""
+
+    block: BlockStatement
+    template: bool
+
+
+_Blocks = dict[str, "Block | None"]  # by name; None: defined, but its definition is wrong
+
+
 def validate(spec: Spec) -> ModelGraph:
     """Check a parsed spec and resolve it into a model graph, or raise `SpecError`."""
     errors = _Collector(spec)
     name = _model_name(spec, errors)
-    layers = [s for s in spec.statements if isinstance(s, LayerStatement)]
-    outputs_statements = [s for s in spec.statements if isinstance(s, OutputsStatement)]
+    blocks = _blocks(spec, errors)
+    statements = [s for s in spec.statements if not isinstance(s, BlockStatement)]
+    _check_parameters_outside(statements, errors)
+    resolved = _resolve(statements, errors, blocks, None)
+    errors.raise_if_any()
+    assert resolved is not None
+    nodes, inputs, outputs = resolved
+    return ModelGraph(name, nodes, inputs, outputs, spec)
+
+
+_Resolved = tuple[tuple[LayerNode, ...], tuple[int, ...], tuple[int, ...]]
+
+
+def _resolve(
+    statements: Sequence[Statement],
+    errors: _Collector,
+    blocks: _Blocks,
+    scope: _Scope | None,
+) -> _Resolved | None:
+    """The nodes (sources first), inputs and outputs of the model's statements or of a
+    block's body (`scope`); None when something in them is wrong, said in `errors`."""
+    start = errors.count
+    layers = _expanded(
+        [s for s in statements if isinstance(s, LayerStatement)], errors, blocks, scope
+    )
+    outputs_statements = [s for s in statements if isinstance(s, OutputsStatement)]
     for extra in outputs_statements[1:]:
         errors.error(
             "'outputs' is given more than once",
@@ -100,21 +176,26 @@ def validate(spec: Spec) -> ModelGraph:
             "list every output in one 'outputs' statement",
         )
 
-    bound = [_bind(statement, errors) for statement in layers]
+    bound = [_bind(statement, errors, blocks, scope) for statement in layers]
     entries = [b.entry for b in bound]
     labels = _labels(layers, entries, errors)
-    sources = [_sources(i, layers, entries, labels, errors) for i in range(len(layers))]
+    sources = [_sources(i, layers, entries, labels, errors, scope) for i in range(len(layers))]
     outputs = _outputs(layers, labels, outputs_statements[:1], errors)
-    if not layers:
+    if not layers and scope is None:
         errors.error(
-            "the spec has no layers", _end_span(spec), "start with an input, e.g. 'input 28x28'"
+            "the spec has no layers",
+            _end_span(errors.spec),
+            "start with an input, e.g. 'input 28x28'",
         )
-    errors.raise_if_any()
+    if errors.count > start:
+        return None
 
     order = _topological_order(layers, sources, errors)
-    errors.raise_if_any()
+    if errors.count > start:
+        return None
     _check_use(layers, entries, sources, outputs, errors)
-    errors.raise_if_any()
+    if errors.count > start:
+        return None
 
     # Past the checks, every layer is known and has its sources.
     position = {old: new for new, old in enumerate(order)}
@@ -131,10 +212,12 @@ def validate(spec: Spec) -> ModelGraph:
                 arguments=bound[old].arguments,
                 sources=tuple(position[s] for s in found),
                 statement=statement,
+                block=bound[old].block,
+                inner=bound[old].inner,
             )
         )
     inputs = tuple(node.index for node in nodes if node.is_input)
-    return ModelGraph(name, tuple(nodes), inputs, tuple(position[o] for o in outputs), spec)
+    return tuple(nodes), inputs, tuple(position[o] for o in outputs)
 
 
 def _end_span(spec: Spec) -> Span:
@@ -229,21 +312,42 @@ def _label_problem(text: str) -> str | None:
 
 @dataclass(frozen=True)
 class _Bound:
-    """A statement's layer, resolved: its entry (None: unknown), arguments and wrapped layer."""
+    """A statement's layer, resolved: its entry (None: unknown), arguments and wrapped
+    layer; for a block's use, the block and its body as the use makes it."""
 
     entry: LayerEntry | None
     arguments: tuple[Argument, ...] = ()
     wrapped: WrappedLayer | None = None
+    block: Block | None = None
+    inner: ModelGraph | None = None
 
 
-def _bind(statement: LayerStatement, errors: _Collector) -> _Bound:
+def _bind(
+    statement: LayerStatement, errors: _Collector, blocks: _Blocks, scope: _Scope | None
+) -> _Bound:
     """Resolve the layer keyword and bind its arguments to Keras parameter names.
 
     A wrapper (`bidirectional lstm 64`) takes the wrapped layer's keyword first;
     the rest of the statement goes to the wrapped layer, except the keyword
-    arguments that are the wrapper's own (`merge_mode=`, `name=`, ...).
+    arguments that are the wrapper's own (`merge_mode=`, `name=`, ...). A block's
+    name is a layer of its own (see `_bind_block_use`); a block's input takes nothing.
     """
+    if statement.layer.text in blocks:
+        block = blocks[statement.layer.text]
+        if block is None:  # its definition is wrong, and said so
+            errors.said_already()
+            return _Bound(None)
+        return _bind_block_use(statement, block, errors, blocks, scope)
     entry = catalogue.lookup(statement.layer.text)
+    if entry is not None and entry.is_input and scope is not None:
+        given: list[Value | Name] = [*statement.positional, *(k.key for k in statement.keywords)]
+        for value in given:
+            errors.error(
+                "a block's input takes no arguments: its shape is what the block is used on",
+                value,
+                "write 'input', or 'x: input' to name it",
+            )
+        return _Bound(entry)
     if entry is None:
         word = statement.layer.text
         python = (
@@ -415,6 +519,9 @@ def _coerce(binding: _Binding, errors: _Collector) -> tuple[Argument, ...]:
         if param.name not in given:
             continue
         value = given[param.name]
+        if value.kind in _MAY_HOLD_PARAMETERS and value.parameters():
+            arguments.append(_with_parameters(entry, param.name, value, errors))
+            continue
         try:
             coerced = param.type.coerce(value)
             oversized = _oversized(value)
@@ -524,7 +631,12 @@ def _near_word(entry: LayerEntry, word: str, activation_free: bool) -> tuple[str
 
 
 def _is_activation_word(value: Value) -> bool:
-    return value.kind is ValueKind.WORD and value.data in ACTIVATION_NAMES
+    # A block parameter's value binds where `$name` does, whatever its word.
+    return (
+        value.kind is ValueKind.WORD
+        and value.data in ACTIVATION_NAMES
+        and not isinstance(value, _Given)
+    )
 
 
 def _example(word: str, entry: LayerEntry) -> str:
@@ -542,6 +654,7 @@ def _sources(
     entries: list[LayerEntry | None],
     labels: dict[str, int],
     errors: _Collector,
+    scope: _Scope | None = None,
 ) -> tuple[int, ...] | None:
     statement, entry = layers[index], entries[index]
     if entry is not None and entry.is_input:
@@ -556,7 +669,9 @@ def _sources(
                 errors.error(
                     f"{statement.display} has nothing to read: the first layer must be an input",
                     statement.layer,
-                    "start with an input, e.g. 'input 28x28'",
+                    "start with an input, e.g. 'input 28x28'"
+                    if scope is None
+                    else f"start the body of block {scope.block.name.text!r} with 'input'",
                 )
             return None
         found: tuple[int, ...] = (index - 1,)
@@ -709,3 +824,554 @@ def _check_use(
                 if statement.label
                 else "label it and read it with '<- NAME', or remove it",
             )
+
+
+# --------------------------------------------------------------------------- blocks
+
+# Past this many layers, counting each use of a block as its body's, a model is a
+# mistake (a repetition or a block used far too often), and would take minutes to check.
+MAX_LAYERS = 50_000
+_MAY_HOLD_PARAMETERS = (ValueKind.PARAMETER, ValueKind.TUPLE, ValueKind.CALL)
+
+
+class _Given(Value):
+    """A value a block's use gives one of its parameters, in the place of `$name` in its
+    body (and pointing there): it binds where `$name` binds, never by its word (`relu`
+    given as `$act` is not read as an activation unless `$act` stands in `activation=`)."""
+
+
+def _statement_values(statement: LayerStatement) -> list[Value]:
+    stages = statement.repeat.stages if statement.repeat else ()
+    return [
+        *statement.positional,
+        *(k.value for k in statement.keywords),
+        *(v for stage in stages for v in stage.positional),
+        *(k.value for stage in stages for k in stage.keywords),
+    ]
+
+
+def _parameters_in(statements: Sequence[Statement]) -> list[Value]:
+    """Every `$name` the layer statements hold, in source order."""
+    return [
+        found
+        for statement in statements
+        if isinstance(statement, LayerStatement)
+        for value in _statement_values(statement)
+        if value.kind in _MAY_HOLD_PARAMETERS
+        for found in value.parameters()
+    ]
+
+
+def _check_parameters_outside(statements: Sequence[Statement], errors: _Collector) -> None:
+    for found in _parameters_in(statements):
+        errors.error(
+            f"{found.text!r} is a block's parameter, outside any block",
+            found,
+            "a block's body uses its parameters ('block NAME param ...' up to 'end'); "
+            "write a value here",
+        )
+
+
+def _blocks(spec: Spec, errors: _Collector) -> _Blocks:
+    """Every block the spec defines, validated inner ones first; a wrong one is None."""
+    definitions: dict[str, BlockStatement] = {}
+    classes: dict[str, BlockStatement] = {}
+    for statement in spec.statements:
+        if not isinstance(statement, BlockStatement):
+            continue
+        name = statement.name
+        problem = identifier_problem(name.text) or layer_name_problem(name.text)
+        if problem is None and catalogue.lookup(name.text) is not None:
+            problem = f"is a Keras layer ({catalogue.lookup(name.text).keyword})"  # type: ignore[union-attr]
+        if problem:
+            errors.error(
+                f"block name {name.text!r} {problem}",
+                name,
+                f"choose another name, e.g. 'block {_renamed(name.text, _label_problem)}_block'",
+            )
+            continue
+        if name.text in definitions:
+            errors.error(
+                f"block {name.text!r} is already defined on line {definitions[name.text].span.line}",
+                name,
+                "give each block its own name",
+            )
+            continue
+        cls = class_name(name.text)
+        if cls in classes:
+            errors.error(
+                f"block {name.text!r} would be class {cls}, as block "
+                f"{classes[cls].name.text!r} on line {classes[cls].span.line} is",
+                name,
+                "choose a name whose CamelCase differs",
+            )
+            continue
+        definitions[name.text] = statement
+        classes[cls] = statement
+    blocks: _Blocks = {name: None for name in definitions}
+    for statement in _definition_order(definitions, errors):
+        blocks[statement.name.text] = _block(statement, errors, blocks)
+    _check_blocks_used(spec, definitions, errors)
+    return blocks
+
+
+def _uses(statement: BlockStatement, names: AbstractSet[str]) -> list[LayerStatement]:
+    """The statements of a block's body that use one of the blocks `names`."""
+    return [s for s in statement.body if isinstance(s, LayerStatement) and s.layer.text in names]
+
+
+def _definition_order(
+    definitions: dict[str, BlockStatement], errors: _Collector
+) -> list[BlockStatement]:
+    """The blocks, each after the blocks its body uses; a block that uses itself, directly
+    or through others, is an error and left out (with the blocks that use it)."""
+    order: list[BlockStatement] = []
+    state: dict[str, str] = {}  # "open" while its uses are walked, then "done" or "bad"
+
+    def visit(name: str, path: list[LayerStatement]) -> bool:
+        if state.get(name) == "done":
+            return True
+        if state.get(name) in ("open", "bad"):
+            if state.get(name) == "open":
+                names = [s.layer.text for s in path]
+                first = names.index(name) if name in names else 0
+                cycle = " -> ".join([*names[first:], name])
+                errors.error(
+                    f"block {name!r} uses itself: {cycle}",
+                    path[-1].layer if path else definitions[name].name,
+                    "a block cannot contain itself, directly or through other blocks",
+                )
+            return False
+        state[name] = "open"
+        good = True
+        for use in _uses(definitions[name], definitions.keys()):
+            if not visit(use.layer.text, [*path, use]):
+                good = False
+        state[name] = "done" if good else "bad"
+        if good:
+            order.append(definitions[name])
+        return good
+
+    for name in definitions:
+        visit(name, [])
+    return order
+
+
+def _check_blocks_used(
+    spec: Spec, definitions: dict[str, BlockStatement], errors: _Collector
+) -> None:
+    """A block that neither the model nor a block it uses uses is an error, as an unread layer is."""
+    used: set[str] = set()
+    waiting = [
+        s.layer.text
+        for s in spec.statements
+        if isinstance(s, LayerStatement) and s.layer.text in definitions
+    ]
+    while waiting:
+        name = waiting.pop()
+        if name not in used:
+            used.add(name)
+            waiting += [s.layer.text for s in _uses(definitions[name], definitions.keys())]
+    for name, statement in definitions.items():
+        if name not in used:
+            errors.error(
+                f"block {name!r} is never used",
+                statement.name,
+                f"use it as a layer, e.g. '{name}"
+                + "".join(
+                    f" {p.name.text.upper()}" for p in statement.parameters if p.default is None
+                )
+                + "', or remove it",
+            )
+
+
+_LAYER_KEYWORDS = frozenset({"name", "dtype", "trainable"})  # what keras.layers.Layer takes
+
+
+def _block(statement: BlockStatement, errors: _Collector, blocks: _Blocks) -> Block | None:
+    """A block's definition, checked, with its body as a graph; None if it is wrong."""
+    start = errors.count
+    declared: dict[str, BlockParameter] = {}
+    defaulted: BlockParameter | None = None
+    for parameter in statement.parameters:
+        name = parameter.name
+        problem = identifier_problem(name.text)
+        if problem is None and (
+            name.text in _LAYER_KEYWORDS
+            or name.text in MODEL_ATTRIBUTES
+            or name.text in ("kwargs", "inputs", "config")
+        ):
+            problem = "is a name every Keras layer uses itself"
+        if problem:
+            errors.error(
+                f"parameter {name.text!r} {problem}",
+                name,
+                f"choose another name, e.g. '{_renamed(name.text)}_value'"
+                if name.text.isidentifier()
+                else "parameters are Python identifiers such as 'filters'",
+            )
+        elif name.text in declared:
+            errors.error(
+                f"parameter {name.text!r} is declared twice", name, "declare each parameter once"
+            )
+        elif parameter.default is None and defaulted is not None:
+            errors.error(
+                f"parameter {name.text!r} has no default, but follows {defaulted.name.text!r}, "
+                "which has one",
+                name,
+                "declare the parameters without a default first, as in Python",
+            )
+        else:
+            declared[name.text] = parameter
+        if parameter.default is not None:
+            defaulted = parameter
+            for found in parameter.default.parameters():
+                errors.error(
+                    f"a default cannot be a parameter ({found.text})",
+                    found,
+                    "write a value, e.g. 'stride=1'",
+                )
+    used = set()
+    for found in _parameters_in(statement.body):
+        word = str(found.data)
+        used.add(word)
+        if word not in declared and word not in (p.name.text for p in statement.parameters):
+            errors.error(
+                f"block {statement.name.text!r} has no parameter {word!r}",
+                found,
+                suggest(word, declared) or f"declare it: 'block {statement.name.text} ... {word}'",
+            )
+    for word, parameter in declared.items():
+        if word not in used:
+            errors.error(
+                f"parameter {word!r} of block {statement.name.text!r} is never used",
+                parameter.name,
+                f"use it in the body as ${word}, or remove it",
+            )
+    inputs = [
+        s
+        for s in statement.body
+        if isinstance(s, LayerStatement) and (e := catalogue.lookup(s.layer.text)) and e.is_input
+    ]
+    layers = [s for s in statement.body if isinstance(s, LayerStatement)]
+    if not inputs:
+        errors.error(
+            f"block {statement.name.text!r} has no input",
+            statement.name,
+            "start its body with 'input' (or 'x: input', to read it by name later)",
+        )
+    elif len(layers) == len(inputs):
+        errors.error(
+            f"block {statement.name.text!r} has no layers",
+            statement.name,
+            "give its body layers after its input",
+        )
+    outputs = [s for s in statement.body if isinstance(s, OutputsStatement)]
+    if outputs and len(outputs[0].names) > 1:
+        errors.error(
+            f"block {statement.name.text!r} gives {len(outputs[0].names)} outputs: "
+            "a block gives one output for now",
+            outputs[0],
+            "make a block per output, or write these layers in the model",
+        )
+    resolved = _resolve(statement.body, errors, blocks, _Scope(statement, template=True))
+    if resolved is None or errors.count > start:
+        return None
+    nodes, graph_inputs, graph_outputs = resolved
+    body = ModelGraph(statement.name.text, nodes, graph_inputs, graph_outputs, errors.spec)
+    params = tuple(
+        BlockParam(
+            p.name.text,
+            p.default is None,
+            None if p.default is None else _default_value(body, p.name.text, p.default),
+            p.name.span,
+        )
+        for p in declared.values()
+    )
+    entry = _block_entry(statement, params, len(graph_inputs))
+    return Block(
+        statement.name.text, class_name(statement.name.text), params, body, entry, statement
+    )
+
+
+class _BlockValue(ArgType):
+    """What a block's parameter takes: what the layers in its body take where it stands."""
+
+    description = "a value"
+
+
+_BLOCK_VALUE = _BlockValue()
+
+
+def _block_entry(
+    statement: BlockStatement, params: tuple[BlockParam, ...], inputs: int
+) -> LayerEntry:
+    """How a block's use reads as a layer: its parameters first, then Layer's own keywords."""
+
+    def never(call: Call) -> Shape:
+        raise AssertionError("a block's shape is its body's: see shapes.infer_shapes")
+
+    declared = tuple(
+        Param(
+            p.name,
+            _BLOCK_VALUE,
+            positional=True,
+            required=p.required,
+            default=NO_DEFAULT if p.required else p.default,
+            example=p.name.upper(),
+        )
+        for p in params
+    )
+    return LayerEntry(
+        statement.name.text,
+        declared + COMMON,
+        never,
+        min_inputs=inputs,
+        max_inputs=inputs,
+        call_style="single" if inputs == 1 else "list",
+        saved_class=class_name(statement.name.text),
+        summary=f"block defined on line {statement.span.line}",
+        defined_here=True,
+    )
+
+
+def _places(block: Block, parameter: str) -> list[Callable[[Value], PyValue]]:
+    """How each layer (or block) where `$parameter` stands as a whole value in `block`'s
+    body takes a value: its parameter type's `coerce`, in body order."""
+    found: list[Callable[[Value], PyValue]] = []
+    for node in block.body.nodes:
+        layers = [(node.entry, node.arguments, node.block)]
+        if node.wrapped is not None:
+            layers.append((node.wrapped.entry, node.wrapped.arguments, None))
+        for entry, arguments, inner in layers:
+            for argument in arguments:
+                if argument.value != Parameter(parameter):
+                    continue
+                if inner is not None:
+                    found.append(functools.partial(_coerce_for, inner, argument.name))
+                else:
+                    param = entry.param(argument.name)
+                    assert param is not None
+                    found.append(param.type.coerce)
+    return found
+
+
+def _coerce_for(block: Block, parameter: str, value: Value) -> PyValue:
+    """`value` as the code passes it to `block`'s class for `parameter`: as the first layer
+    where the parameter stands takes it (a parameter only in tuples: as written)."""
+    places = _places(block, parameter)
+    if places:
+        return places[0](value)
+    return value.python()
+
+
+def _default_value(body: ModelGraph, parameter: str, default: Value) -> PyValue:
+    """A parameter's default as the block's `__init__` writes it (checked with each use)."""
+    probe = Block("", "", (), body, catalogue.INPUT, None)  # type: ignore[arg-type]
+    try:
+        return _coerce_for(probe, parameter, default)
+    except ArgumentTypeError:
+        return None if isinstance(default.data, CallData) else default.python()
+
+
+def _with_parameters(entry: LayerEntry, key: str, value: Value, errors: _Collector) -> Argument:
+    """An argument of a block's body that holds its parameters, as the code writes it
+    (`filters`, `(size, size)`): each use of the block checks the values it gives."""
+    if key == "name":
+        errors.error(
+            "a layer's name= cannot be a parameter",
+            value,
+            "label the layer in the body, or name the block's use: 'NAME: block ...'",
+        )
+    elif value.kind is ValueKind.CALL:
+        errors.error(
+            "a parameter cannot stand in a call's settings",
+            value.parameters()[0],
+            f"make the whole value the parameter: '{key}=${key}', and give the call in each use",
+        )
+    return Argument(key, value.python(), value.span)
+
+
+def _bind_block_use(
+    statement: LayerStatement,
+    block: Block,
+    errors: _Collector,
+    blocks: _Blocks,
+    scope: _Scope | None,
+) -> _Bound:
+    """A block used like a layer: its arguments bound to its parameters, in their order or
+    by name, and (outside a block's definition) its body made with them."""
+    entry = block.entry
+    binding = _Binding(entry, None, statement.positional)
+    _bind_positional(binding, errors)
+    _bind_keywords(binding, statement.keywords, errors)
+    missing = [p.name for p in block.params if p.required and p.name not in binding.given]
+    if missing:
+        header = " ".join(
+            [block.name, *(p.name if p.required else f"{p.name}=..." for p in block.params)]
+        )
+        errors.error(
+            f"block {block.name} needs {' and '.join(repr(m) for m in missing)}",
+            statement.layer,
+            f"give {'it' if len(missing) == 1 else 'them'} in the order of "
+            f"'block {header}' (line {block.statement.span.line}), or as key=value",
+        )
+        return _Bound(entry, block=block)
+    own = {k: v for k, v in binding.given.items() if block.param(k) is None}
+    common = _coerce(_Binding(entry, None, (), own), errors)
+    given = {k: v for k, v in binding.given.items() if block.param(k) is not None}
+    template = scope is not None and scope.template
+    arguments: list[Argument] = []
+    for param in entry.params:
+        if param.name in own:
+            arguments += [a for a in common if a.name == param.name]
+        elif param.name in given:
+            value = given[param.name]
+            if template and value.parameters():
+                arguments.append(_with_parameters(entry, param.name, value, errors))
+                continue
+            arguments.append(
+                Argument(param.name, _passed(block, param.name, value, errors), value.span)
+            )
+    if template:
+        return _Bound(entry, tuple(arguments), block=block)
+    inner = _instantiate(block, statement, given, errors, blocks)
+    return _Bound(entry, tuple(arguments), block=block, inner=inner)
+
+
+def _passed(block: Block, parameter: str, value: Value, errors: _Collector) -> PyValue:
+    """What a use passes to the block's class: what every layer where the parameter stands
+    takes it as, which must agree (its body checks the value, with the use named)."""
+    taken: list[PyValue] = []
+    for coerce in _places(block, parameter):
+        try:
+            taken.append(coerce(value))
+        except ArgumentTypeError:
+            pass  # said where the body uses it
+    if any(t != taken[0] for t in taken[1:]):
+        errors.error(
+            f"block {block.name}: {value.text!r} means different values where ${parameter} "
+            f"stands in its body ({', '.join(literal_text(t) for t in taken)})",
+            value,
+            f"give the block a parameter for each of those uses of ${parameter}",
+        )
+    if taken:
+        return taken[0]
+    return None if isinstance(value.data, CallData) else value.python()
+
+
+def literal_text(value: PyValue) -> str:
+    return repr(value)
+
+
+def _instantiate(
+    block: Block,
+    use: LayerStatement,
+    given: dict[str, Value],
+    errors: _Collector,
+    blocks: _Blocks,
+) -> ModelGraph | None:
+    """`block`'s body with the values `use` gives (its defaults for the rest), resolved
+    and checked as the model's own statements are: a problem says which use it is."""
+    values = dict(given)
+    for parameter in block.statement.parameters:
+        if parameter.name.text not in values and parameter.default is not None:
+            values[parameter.name.text] = parameter.default
+    body = [_substituted(s, values) for s in block.statement.body]
+    inner = errors.within(f"in block {block.name!r} used at {use.span.line}:{use.span.column}")
+    resolved = _resolve(body, inner, blocks, _Scope(block.statement, template=False))
+    if resolved is None:
+        return None
+    nodes, inputs, outputs = resolved
+    return ModelGraph(block.name, nodes, inputs, outputs, errors.spec)
+
+
+def _substituted(statement: Statement, values: dict[str, Value]) -> Statement:
+    """`statement` with each `$name` replaced by its value, pointing at the `$name`."""
+    if not isinstance(statement, LayerStatement):
+        return statement
+
+    def put(value: Value) -> Value:
+        if value.kind is ValueKind.PARAMETER:
+            given = values.get(str(value.data))
+            if given is None:  # an unknown parameter: said at the definition
+                return value
+            return _Given(given.kind, given.data, value.span, given.text)
+        if value.kind is ValueKind.TUPLE and isinstance(value.data, tuple):
+            if not value.parameters():
+                return value
+            return Value(value.kind, tuple(put(v) for v in value.data), value.span, value.text)
+        return value
+
+    def keywords(given: tuple[KeywordArgument, ...]) -> tuple[KeywordArgument, ...]:
+        return tuple(KeywordArgument(k.key, put(k.value)) for k in given)
+
+    repeat = statement.repeat
+    if repeat is not None and repeat.stages:
+        stages = tuple(
+            Stage(tuple(put(v) for v in stage.positional), keywords(stage.keywords), stage.span)
+            for stage in repeat.stages
+        )
+        repeat = Repeat(repeat.count, stages, repeat.span)
+    return dataclasses.replace(
+        statement,
+        positional=tuple(put(v) for v in statement.positional),
+        keywords=keywords(statement.keywords),
+        repeat=repeat,
+    )
+
+
+def _expanded(
+    layers: list[LayerStatement], errors: _Collector, blocks: _Blocks, scope: _Scope | None
+) -> list[LayerStatement]:
+    """The layer statements with each repetition made its uses, in a chain: `basic 64 * 2`
+    is two statements, the second reading the first; a label names the last."""
+    if not any(s.repeat for s in layers):
+        return layers
+    expanded: list[LayerStatement] = []
+    for statement in layers:
+        repeat = statement.repeat
+        if repeat is None:
+            expanded.append(statement)
+            continue
+        entry = (
+            blocks[statement.layer.text].entry  # type: ignore[union-attr]
+            if blocks.get(statement.layer.text) is not None
+            else catalogue.lookup(statement.layer.text)
+        )
+        if entry is not None and (entry.is_input or not entry.reads(1)):
+            errors.error(
+                f"{statement.display} reads {entry.inputs_read(or_more=' or more', to=' to ')} "
+                "inputs: only a layer or block that reads one can be repeated in a chain",
+                repeat,
+                "repeat a layer or block that reads one input and gives one output",
+            )
+            continue
+        if not 1 <= repeat.count <= MAX_LAYERS:
+            errors.error(
+                f"a repetition makes 1 to {MAX_LAYERS:,} uses. Received: {repeat.count}",
+                repeat,
+                "write '* 2' for two uses in a chain",
+            )
+            continue
+        stages = repeat.stages or (None,) * repeat.count
+        for number, stage in enumerate(stages):
+            last = number == len(stages) - 1
+            expanded.append(
+                dataclasses.replace(
+                    statement,
+                    label=statement.label if last else None,
+                    positional=statement.positional + (stage.positional if stage else ()),
+                    keywords=statement.keywords + (stage.keywords if stage else ()),
+                    sources=statement.sources if number == 0 else None,
+                    repeat=None,
+                )
+            )
+        if len(expanded) > MAX_LAYERS:
+            errors.error(
+                f"the repetitions make more than {MAX_LAYERS:,} layers",
+                repeat,
+                "repeat fewer times",
+            )
+            return expanded[:MAX_LAYERS]
+    return expanded

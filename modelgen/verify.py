@@ -27,6 +27,7 @@ import dataclasses
 import math
 import os
 import re
+import tempfile
 import warnings
 from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
@@ -130,6 +131,31 @@ def summary_rows(model: keras.Model, inputs: list) -> list[Row]:
         )
         for layer, output in layers_in_order(model, inputs)
     ]
+
+
+def _config_difference(
+    mine: keras.Operation, theirs: keras.Operation, named: AbstractSet[str]
+) -> str:
+    """How `theirs` differs from `mine` in its config, or in the config of a layer inside
+    it (a block's), or ""."""
+    pairs = [(mine, theirs)]
+    if isinstance(mine, keras.layers.Layer) and isinstance(theirs, keras.layers.Layer):
+        inside = (
+            mine._flatten_layers(include_self=False),
+            theirs._flatten_layers(include_self=False),
+        )
+        if len(inside[0]) != len(inside[1]):
+            return (
+                f"{type(theirs).__name__} holds {len(inside[1])} layers, expected {len(inside[0])}"
+            )
+        pairs += list(zip(*inside, strict=True))
+    for first, second in pairs:
+        expected, got = _config(first, named), _config(second, named)
+        if expected != got:
+            keys = sorted(k for k in expected.keys() | got.keys() if expected.get(k) != got.get(k))
+            where = "" if first is mine else f" (in {type(theirs).__name__})"
+            return f"{type(second).__name__}{where} differs in {', '.join(keys)}"
+    return ""
 
 
 def _config(layer: keras.Operation, named: AbstractSet[str]) -> dict:
@@ -261,12 +287,13 @@ class Comparison:
     max_difference: float = float("nan")
     problems: list[str] = field(default_factory=list)
     fits: bool = True  # compiled and fitted on one batch (see `fit_one_batch`)
+    reloads: bool | None = None  # saved to .keras and loaded back the same (None: not tried)
     ran: bool = True  # False: no sample data fits the model, so it was neither run nor fitted
 
     @property
     def ok(self) -> bool:
         ran_well = self.outputs_match and self.fits if self.ran else True
-        return self.rows_match and self.configs_match and ran_well
+        return self.rows_match and self.configs_match and ran_well and self.reloads is not False
 
 
 def compare(
@@ -292,11 +319,10 @@ def compare(
         comparison.problems.append(comparison.config_difference)
         return comparison
     for (mine, _), (theirs, _) in zip(reference_layers, other_layers, strict=True):
-        expected, got = _config(mine, named), _config(theirs, named)
-        if expected != got:
-            keys = sorted(k for k in expected.keys() | got.keys() if expected.get(k) != got.get(k))
+        difference = _config_difference(mine, theirs, named)
+        if difference:
             comparison.configs_match = False
-            comparison.config_difference = f"{type(theirs).__name__} differs in {', '.join(keys)}"
+            comparison.config_difference = difference
             comparison.problems.append(comparison.config_difference)
             break
     if not comparison.rows_match:
@@ -419,6 +445,16 @@ class Report:
                 for s in styles
             ]
         )
+        if any(c.reloads is not None for c in self.comparisons.values()):
+            body.append(
+                ["", "saved and loaded", "", ""]
+                + [
+                    _outcome(
+                        self.comparisons[s], bool(self.comparisons[s].reloads), "same", "DIFFERS"
+                    )
+                    for s in styles
+                ]
+            )
         body.append(
             ["", "fit, one batch", "", ""]
             + [
@@ -477,7 +513,32 @@ def named_layers(graph: ModelGraph) -> set[str]:
             names.add(str(explicit.value))
         elif node.label and not node.entry.is_operation:
             names.add(node.label)
+    for block in graph.blocks():
+        names |= named_layers(block.body)
     return names
+
+
+def round_trip(model: keras.Model, inputs: list, unknown: int = 3) -> str | None:
+    """Save `model` to a .keras file and load it back, as a user would (the module that
+    defines its classes imported); what went wrong, or None when the loaded model
+    predicts what `model` does."""
+    data = sample_inputs(model, inputs, seed=2, unknown=unknown)
+    with tempfile.TemporaryDirectory(prefix="modelgen-check-") as folder:
+        path = os.path.join(folder, "model.keras")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model.save(path)
+                loaded = keras.saving.load_model(path)
+        except Exception as error:  # noqa: BLE001 - whatever Keras raises is the finding
+            return f"saving and loading a .keras file fails: {type(error).__name__}: {_gist(error)}"
+    expected, got = _outputs(model, data), _outputs(loaded, data)
+    if len(expected) != len(got) or not all(
+        a.shape == b.shape and np.allclose(a, b, rtol=RTOL, atol=ATOL)
+        for a, b in zip(expected, got, strict=True)
+    ):
+        return "the model loaded from its .keras file predicts differently"
+    return None
 
 
 def check_graph(graph: ModelGraph, imports: str = "keras") -> Report:
@@ -505,6 +566,11 @@ def check_graph(graph: ModelGraph, imports: str = "keras") -> Report:
     for style, model in models.items():  # last: fitting changes the weights
         if size is None:
             continue
+        if graph.blocks():  # classes of its own, which a .keras file saves by name
+            problem = round_trip(model, list(reference.inputs), size)
+            comparisons[style].reloads = problem is None
+            if problem is not None:
+                comparisons[style].problems.append(problem)
         problem = fit_one_batch(model, list(reference.inputs), size)
         if problem is not None:
             comparisons[style].fits = False

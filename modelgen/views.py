@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .catalogue import LayerEntry
-from .graph import Argument, LayerNode, ModelGraph
-from .ir import KerasObject, PyValue
+from .graph import Argument, Block, LayerNode, ModelGraph
+from .ir import KerasObject, Parameter, PyValue
 from .naming import Names, assign_names
 
 
@@ -61,6 +61,8 @@ def literal(value: PyValue) -> str:
     if isinstance(value, KerasObject):
         settings = ", ".join(f"{name}={literal(v)}" for name, v in value.settings)
         return f"keras.{value.module}.{value.class_name}({settings})"
+    if isinstance(value, Parameter):  # in a block's class: the argument its __init__ takes
+        return value.name
     if isinstance(value, tuple):
         items = ", ".join(literal(v) for v in value)
         return f"({items},)" if len(value) == 1 else f"({items})"
@@ -112,6 +114,23 @@ class NodeText:
 
 
 @dataclass(frozen=True)
+class BlockView:
+    """A block's class, the same in every style: a `keras.layers.Layer` subclass."""
+
+    class_name: str
+    register_decorator: str
+    signature: str  # what __init__ takes after self: `filters, stride=2, **kwargs`
+    parameters: tuple[str, ...]  # kept as attributes
+    config: str  # what get_config adds to Layer's: `{"filters": self.filters}`, or ""
+    attributes: tuple[NodeText, ...]  # its layers, made in __init__
+    symbolic_inputs: str  # what build calls `call` on, or "" (no layer to build)
+    inputs_parameter: str  # the `call` argument
+    unpack_inputs: str  # `a, b` for several inputs, or ""
+    calls: tuple[NodeText, ...]  # the lines of `call`, sources first
+    outputs: str  # what `call` returns
+
+
+@dataclass(frozen=True)
 class SharedView:
     """The model as text, the same for every style."""
 
@@ -121,6 +140,7 @@ class SharedView:
     layers: tuple[NodeText, ...]  # every non-input node, sources first
     outputs: tuple[str, ...]  # the variables holding the model's outputs
     imports: tuple[str, ...]  # the import lines for the names the text uses
+    blocks: tuple[BlockView, ...] = ()  # the classes of the blocks it uses, inner ones first
 
 
 @dataclass(frozen=True)
@@ -131,6 +151,7 @@ class ModuleView:
 
     docstring: str
     imports: tuple[str, ...]
+    blocks: tuple[BlockView, ...]  # the block classes, defined first
     build_parameters: str  # what build_model takes
     loads_weights: bool
     # `model = <expression>`; `return <expression>` when nothing follows building it
@@ -169,7 +190,12 @@ def _call(
             arguments.append(f"{argument.name}={rendered}")
     if name is not None:
         arguments.append(f"name={literal(name)}")
-    callee = f"{uses('keras')}.Input" if entry.is_input else f"{uses('layers')}.{entry.keyword}"
+    if entry.is_input:
+        callee = f"{uses('keras')}.Input"
+    elif entry.defined_here:
+        callee = entry.class_name
+    else:
+        callee = f"{uses('layers')}.{entry.keyword}"
     return f"{callee}({', '.join(arguments)})"
 
 
@@ -219,6 +245,7 @@ def shared_view(graph: ModelGraph, options: RenderOptions) -> SharedView:
     uses("keras")  # every style builds a keras.Model or keras.Sequential
     texts = [_node_text(graph, node, names, uses) for node in graph.nodes]
     flavour = FLAVOURS[options.imports]
+    blocks = tuple(block_view(block, flavour, uses) for block in graph.blocks())
     return SharedView(
         names=names,
         model_name=literal(graph.name),
@@ -230,6 +257,39 @@ def shared_view(graph: ModelGraph, options: RenderOptions) -> SharedView:
             for name, line in (("keras", flavour.keras), ("layers", flavour.layers))
             if name in uses.names
         ),
+        blocks=blocks,
+    )
+
+
+def block_view(block: Block, flavour: ImportFlavour, uses: UsedNames) -> BlockView:
+    """A block's class: made once, however often the model uses the block."""
+    body = block.body
+    names = assign_names(body, frozenset(p.name for p in block.params))
+    texts = [_node_text(body, node, names, uses) for node in body.nodes]
+    uses("layers")  # its base class
+    inputs = [names.variables[i] for i in body.inputs]
+    several = len(inputs) > 1
+    signature = [p.name if p.required else f"{p.name}={literal(p.default)}" for p in block.params]
+    layers = tuple(texts[node.index] for node in body.nodes if not node.is_input)
+    symbolic = (
+        "[keras.KerasTensor(shape) for shape in input_shape]"
+        if several
+        else "keras.KerasTensor(input_shape)"
+    )
+    return BlockView(
+        class_name=block.class_name,
+        register_decorator=flavour.register_decorator,
+        signature=", ".join([*signature, "**kwargs"]),
+        parameters=tuple(p.name for p in block.params),
+        config="{" + ", ".join(f"{p.name!r}: self.{p.name}" for p in block.params) + "}"
+        if block.params
+        else "",
+        attributes=tuple(text for text in layers if not text.operation),
+        symbolic_inputs=symbolic if any(not text.operation for text in layers) else "",
+        inputs_parameter=names.inputs_parameter if several else inputs[0],
+        unpack_inputs=", ".join(inputs) if several else "",
+        calls=layers,
+        outputs=one_or_list([names.variables[i] for i in body.outputs]),
     )
 
 
@@ -257,6 +317,7 @@ def module_view(
     return ModuleView(
         docstring=docstring(graph, title),
         imports=shared.imports,
+        blocks=shared.blocks,
         build_parameters="weights=None" if options.loads_weights else "",
         loads_weights=options.loads_weights,
         model_statement=f"return {expression}" if returns_at_once else f"model = {expression}",

@@ -20,6 +20,8 @@ KNOWN_TOTALS = {
     "skip_mlp": 245_345,
     "residual_cnn": 5_242,
     "text_classifier": 47_953,
+    # Keras counts 11,173,962 trainable and 9,600 non-trainable (batch norms' statistics)
+    "resnet18": 11_183_562,
 }
 CASES = [(spec, path) for spec in SPECS for path in expected_files(spec)]
 

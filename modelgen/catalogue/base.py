@@ -241,6 +241,9 @@ class LayerEntry:
     # It reads a query and a value (an attention layer): one source read as both is
     # self-attention, which the arity error says how to write.
     reads_query_and_value: bool = False
+    # A class the generated module defines itself (a block's), called by its class name
+    # rather than as `layers.<keyword>`.
+    defined_here: bool = False
 
     @property
     def class_name(self) -> str:
