@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .importer import ImportProblem
+from .importer.sources import leaves_path
 
 if TYPE_CHECKING:  # imported where it is used: loading Keras loads TensorFlow
     import keras
@@ -48,6 +49,58 @@ def _original(path: Path, source: str) -> keras.Model:
         ) from None
 
 
+def _leaf_layers(model: keras.Model) -> list:
+    """The layers holding `model`'s weights in graph order, a block's as its call runs
+    them (the order `pyrunner_child` saves a custom layer's weights in)."""
+    import keras
+
+    from .verify import layers_in_order
+
+    try:
+        inputs = list(model.inputs)
+    except AttributeError:  # a subclassed model: inputs of the shapes it was built with
+        shapes = model.get_build_config()["input_shape"]
+        several = isinstance(shapes[0], (list, tuple))
+        inputs = [keras.Input(shape=tuple(s[1:])) for s in (shapes if several else [shapes])]
+    found = []
+    for layer, _ in layers_in_order(model, inputs):
+        if not isinstance(layer, keras.layers.Layer):
+            continue
+        if type(layer).__module__.startswith("keras"):
+            found.append(layer)
+            continue
+        tensors = keras.tree.flatten(layer._inbound_nodes[0].input_tensors)
+        fresh = [keras.Input(shape=tuple(t.shape[1:]), dtype=t.dtype) for t in tensors]
+        found += _leaf_layers(keras.Model(fresh, layer.call(fresh if len(fresh) > 1 else fresh[0])))
+    return found
+
+
+def _carry_leaves(leaves: Path, converted: keras.Model, saved: Path, source: str) -> None:
+    import numpy
+
+    with numpy.load(leaves) as archive:
+        arrays = [archive[f"arr_{i}"] for i in range(len(archive.files))]
+    layers = _leaf_layers(converted)
+    at = 0
+    for layer in layers:
+        count = int(arrays[at]) if at < len(arrays) else -1
+        weights = arrays[at + 1 : at + 1 + count]
+        at += 1 + max(count, 0)
+        try:
+            if count != len(layer.get_weights()):
+                raise ValueError(f"{max(count, 0)} weights for {len(layer.get_weights())}")
+            layer.set_weights(weights)
+        except ValueError as error:
+            raise ImportProblem(
+                f"{source}: the weights do not fit the converted layer {layer.name!r} ({error})"
+            ) from None
+    if at != len(arrays):
+        raise ImportProblem(
+            f"{source}: the model holds weights the converted code has no place for"
+        )
+    converted.save_weights(str(saved))
+
+
 def save_converted_weights(
     model_file: str, code: str, style: str, saved: Path, source: str | None = None
 ) -> None:
@@ -59,6 +112,10 @@ def save_converted_weights(
     from .verify import build, layers_in_order
 
     source = source or model_file
+    leaves = leaves_path(Path(model_file))
+    if leaves.exists():  # custom layers, which only the .py file's code loads
+        _carry_leaves(leaves, build(code, style), saved, source)
+        return
     original = _original(Path(model_file), source)
     converted = build(code, style)
     inputs = list(original.inputs)

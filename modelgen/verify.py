@@ -58,6 +58,10 @@ def _quiet_native_stderr() -> Iterator[None]:
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+# TensorFlow 2.21's oneDNN kernels corrupt the heap (the process dies: "double free or
+# corruption") in the gradient of some strided convolutions, such as a residual block
+# with a strided 1x1 projection fitted on one batch; its own kernels do not.
+os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
 with _quiet_native_stderr():
     import keras
     import numpy as np
@@ -504,17 +508,18 @@ def _outcome(comparison: Comparison, good: bool, yes: str, no: str) -> str:
     return (yes if good else no) if comparison.ran else "not run"
 
 
-def named_layers(graph: ModelGraph) -> set[str]:
-    """Layer names the spec sets (labels and name=), which every style must keep."""
+def named_layers(graph: ModelGraph, labels_name: bool = True) -> set[str]:
+    """Layer names the spec sets (labels and name=; in a block's body, name= only), which
+    every style must keep."""
     names = set()
     for node in graph.nodes:
         explicit = node.argument("name")
         if explicit is not None:
             names.add(str(explicit.value))
-        elif node.label and not node.entry.is_operation:
+        elif node.label and not node.entry.is_operation and labels_name:
             names.add(node.label)
     for block in graph.blocks():
-        names |= named_layers(block.body)
+        names |= named_layers(block.body, labels_name=False)
     return names
 
 

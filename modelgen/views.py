@@ -199,11 +199,14 @@ def _call(
     return f"{callee}({', '.join(arguments)})"
 
 
-def _constructor(node: LayerNode, uses: UsedNames) -> str:
+def _constructor(node: LayerNode, uses: UsedNames, labels_name: bool = True) -> str:
+    """`node`'s constructor call; its label is its `name=` unless it is in a block's body
+    (`labels_name=False`), where a label names only the attribute and the variable."""
     arguments = []
     if node.wrapped is not None:
         arguments.append(_call(node.wrapped.entry, node.wrapped.arguments, None, uses))
-    return _call(node.entry, node.arguments, node.label, uses, arguments)
+    label = node.label if labels_name else None
+    return _call(node.entry, node.arguments, label, uses, arguments)
 
 
 def _operation(node: LayerNode, sources: str, uses: UsedNames) -> str:
@@ -220,14 +223,16 @@ def _build_in_init(node: LayerNode) -> str:
     return ""
 
 
-def _node_text(graph: ModelGraph, node: LayerNode, names: Names, uses: UsedNames) -> NodeText:
+def _node_text(
+    graph: ModelGraph, node: LayerNode, names: Names, uses: UsedNames, labels_name: bool = True
+) -> NodeText:
     sources = called_on(node.entry, [names.variables[s] for s in node.sources])
     reason = _build_in_init(node)
     operation = node.entry.is_operation
     return NodeText(
         variable=names.variables[node.index],
         attribute="" if operation else names.attributes[node.index],
-        constructor="" if operation else _constructor(node, uses),
+        constructor="" if operation else _constructor(node, uses, labels_name),
         sources=sources,
         operation=_operation(node, sources, uses) if operation else "",
         # (a graph whose shapes were never inferred renders without it)
@@ -265,7 +270,7 @@ def block_view(block: Block, flavour: ImportFlavour, uses: UsedNames) -> BlockVi
     """A block's class: made once, however often the model uses the block."""
     body = block.body
     names = assign_names(body, frozenset(p.name for p in block.params))
-    texts = [_node_text(body, node, names, uses) for node in body.nodes]
+    texts = [_node_text(body, node, names, uses, labels_name=False) for node in body.nodes]
     uses("layers")  # its base class
     inputs = [names.variables[i] for i in body.inputs]
     several = len(inputs) > 1

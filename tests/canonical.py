@@ -2,7 +2,8 @@
 
 Two specs share it exactly when they describe the same model: Keras' layer order and
 names, every argument with its default filled in (in the importer's canonical form of
-each value), sources by position.
+each value), sources by position; a block's use as its body with the use's values
+(inside a block, labels name no layer: names are left out there).
 """
 
 from __future__ import annotations
@@ -29,14 +30,26 @@ def _arguments(entry: LayerEntry, given: tuple[Argument, ...]) -> tuple:
     return tuple(out)
 
 
-def canonical(graph: ModelGraph) -> tuple:
-    """The canonical form of a validated, shape-inferred model graph."""
+def canonical(graph: ModelGraph, named: bool = True) -> tuple:
+    """The canonical form of a validated, shape-inferred model graph (`named=False`: a
+    block's body, whose layers' names are Keras' own)."""
     order = keras_order(graph)
     position = {node: i for i, node in enumerate(order)}
-    names = keras_names(graph)
+    names = keras_names(graph) if named else [""] * len(graph.nodes)
     nodes = []
     for index in order:
         node = graph.nodes[index]
+        if node.inner is not None:
+            nodes.append(
+                (
+                    node.entry.class_name,
+                    names[index],
+                    canonical(node.inner, named=False),
+                    None,
+                    tuple(position[s] for s in node.sources),
+                )
+            )
+            continue
         wrapped = None
         if node.wrapped is not None:
             wrapped = (

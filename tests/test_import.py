@@ -17,7 +17,7 @@ from hypothesis import given
 
 from modelgen.errors import SpecError
 from modelgen.generate import generate, generate_all, load
-from modelgen.importer import spec_from_config
+from modelgen.importer import import_spec, read_config, spec_from_config
 from modelgen.styles import STYLES
 
 from .canonical import canonical
@@ -109,6 +109,19 @@ def test_every_catalogue_case_round_trips(family, spec, verify):
 @pytest.mark.parametrize("spec", example_specs(), ids=lambda p: p.stem)
 def test_every_example_round_trips_from_each_style_keras_can_save(spec, verify):
     graph = load(spec.read_text(), spec.name)
+    if graph.blocks():
+        # A .keras file cannot hold the blocks' classes: the generated module defines them,
+        # and importing it traces each block's class through its call.
+        for result in generate_all(graph):
+            if result.code is None:
+                continue
+            golden = spec.with_name(result.style.file_name(graph.name))
+            text = import_spec(read_config(str(golden))).text
+            assert canonical(load(text, "imported.mg")) == canonical(graph), (
+                result.style.name,
+                text,
+            )
+        return
     for result in generate_all(graph):
         if result.code is None or result.style.name == "subclass":
             continue  # a subclassed model's config has no graph: see the .py tests
@@ -261,8 +274,9 @@ def test_a_custom_layer_is_refused_naming_its_class(tmp_path):
     result = subprocess.run([MODELGEN, "import", str(path)], capture_output=True, text=True)
     assert result.returncode == 2
     assert (
-        "layer 'scale' (LayerScale) is a custom layer (registered as convnext>LayerScale)"
-        in result.stderr
+        "layer 'scale' (LayerScale) is a custom layer (registered as convnext>LayerScale) "
+        "whose code a .keras or .json file does not hold: import the .py file that defines "
+        "the class" in result.stderr
     )
 
 

@@ -16,7 +16,7 @@ class Basic(layers.Layer):
         self.batch_normalization = layers.BatchNormalization()
         self.activation = layers.Activation("relu")
         self.conv2d_1 = layers.Conv2D(filters, (3, 3), padding="same", use_bias=False)
-        self.residual = layers.BatchNormalization(name="residual")
+        self.residual = layers.BatchNormalization()
         self.add = layers.Add()
         self.activation_1 = layers.Activation("relu")
 
@@ -53,9 +53,9 @@ class Down(layers.Layer):
         self.batch_normalization = layers.BatchNormalization()
         self.activation = layers.Activation("relu")
         self.conv2d_1 = layers.Conv2D(filters, (3, 3), padding="same", use_bias=False)
-        self.residual = layers.BatchNormalization(name="residual")
+        self.residual = layers.BatchNormalization()
         self.conv2d_2 = layers.Conv2D(filters, (1, 1), strides=stride, use_bias=False)
-        self.shortcut = layers.BatchNormalization(name="shortcut")
+        self.shortcut = layers.BatchNormalization()
         self.add = layers.Add()
         self.activation_1 = layers.Activation("relu")
 

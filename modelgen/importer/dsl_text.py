@@ -20,6 +20,7 @@ from .problems import UnwritableValue
 # Words the parser reads as something other than a string: constants and the
 # statement keywords.
 _NOT_WORDS = ("true", "false", "none", "model", "outputs")
+_STATEMENT_KEYWORDS = ("model", "outputs", "block", "end")  # not labels: `end: dense 10`
 INT_RANGE = 2**63  # Keras' integers are 64-bit: past that, no spec means the value
 
 
@@ -99,7 +100,12 @@ def _object_literal(value: KerasObject) -> str:
 def label_for(text: str, taken: set[str]) -> str:
     """A label for a layer Keras named `text`: a Python identifier, none of `taken`."""
     base = as_identifier(text) or "layer"
-    if keyword.iskeyword(base) or base in RESERVED_NAMES or base.startswith("__"):
+    if (
+        keyword.iskeyword(base)
+        or base in RESERVED_NAMES
+        or base.startswith("__")
+        or base.lower() in _STATEMENT_KEYWORDS
+    ):
         base = f"{base.strip('_')}_layer"
     if not base.isidentifier():  # it starts with a digit (perhaps once `__` is stripped)
         base = f"layer_{base}"

@@ -179,7 +179,9 @@ def _entry(layer: SavedLayer, where: str) -> LayerEntry:
         raise ImportProblem(f"{where} is a layer class modelgen's catalogue does not have")
     custom = f" (registered as {layer.registered_name})" if layer.registered_name else ""
     raise ImportProblem(
-        f"{where} is a custom layer{custom} that modelgen's catalogue does not have"
+        f"{where} is a custom layer{custom} whose code a .keras or .json file does not "
+        "hold: import the .py file that defines the class and builds the model "
+        "(modelgen import model.py), which makes each use of the class a block"
     )
 
 

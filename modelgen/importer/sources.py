@@ -22,6 +22,9 @@ from .problems import ImportProblem
 # What an import reads, at most. A real model's config is far smaller (NASNetMobile's
 # is 0.8 MB); past these, a file is refused before it fills memory (16 MiB of JSON
 # makes at most about 500 MB of Python objects: 5 million empty dicts).
+# The key of a .py file's config under which modelgen/pyrunner_child.py puts what it
+# traced of each custom layer (the child imports nothing of modelgen: it has its own copy).
+TRACED_KEY = "modelgen_traced_layers"
 MAX_CONFIG_BYTES = 16 * 2**20  # a .json file, a .keras file's config.json, a .py's config
 MAX_NESTING = 100  # lists and objects inside each other (a model's config nests about 10)
 MAX_INT_DIGITS = 100  # a number in a config (Keras' integers have at most 19 digits)
@@ -41,7 +44,7 @@ def read_config(
     if source.is_dir():
         raise ImportProblem(f"{path}: is a directory, not a model file")
     if source.suffix == ".keras":
-        return _parse_json(_archive_config(source), f"{path}: config.json")
+        return _untraced(_parse_json(_archive_config(source), f"{path}: config.json"))
     if source.suffix == ".py":
         return _config_from_python(source, timeout, save_model_as)
     if source.suffix == ".h5":
@@ -49,7 +52,20 @@ def read_config(
             f"{path}: a legacy HDF5 model, which modelgen does not read: "
             "load it in Keras and save it as a .keras file"
         )
-    return _parse_json(_read_bounded(source), path)
+    return _untraced(_parse_json(_read_bounded(source), path))
+
+
+def leaves_path(saved_model: Path) -> Path:
+    """Where a .py run's model with custom layers keeps its weights beside `saved_model`."""
+    return saved_model.with_name(saved_model.stem + ".leaves.npz")
+
+
+def _untraced(config: dict) -> dict:
+    """A saved config: what only running a .py file traces (custom layers' bodies) is
+    never taken from a file, which could claim any."""
+    if isinstance(config, dict):
+        config.pop(TRACED_KEY, None)
+    return config
 
 
 def _read_bounded(source: Path, where: str | None = None) -> bytes:
@@ -164,5 +180,8 @@ def _config_from_python(source: Path, timeout: float, save_model_as: Path | None
             raise ImportProblem(str(problem)) from None
         if save_model_as is not None:
             os.replace(Path(work) / "model.keras", save_model_as)
+            leaves = Path(work) / "model.leaves.npz"
+            if leaves.exists():  # custom layers: their weights, as their blocks hold them
+                os.replace(leaves, leaves_path(save_model_as))
         where = f"{source}: the config it built"
         return _parse_json(_read_bounded(config, where), where)
