@@ -325,7 +325,13 @@ def check(spec: str | None, expression: str | None, imports: str) -> None:
     show_default=True,
     help="'json' gives the same facts for tools.",
 )
-def summary(spec: str | None, expression: str | None, output_format: str) -> None:
+@click.option(
+    "--expand",
+    is_flag=True,
+    help="Under each block's row, its layers' rows (nested blocks' too), as Keras' "
+    "summary(expand_nested=True) shows a nested model; json: a block's row holds them as 'layers'.",
+)
+def summary(spec: str | None, expression: str | None, output_format: str, expand: bool) -> None:
     """Print the Keras summary of SPEC's functional model, without TensorFlow.
 
     Layer names, output shapes, parameter counts and sizes are computed in pure
@@ -333,7 +339,7 @@ def summary(spec: str | None, expression: str | None, output_format: str) -> Non
     Keras model, read as `modelgen import` reads it: a .keras or .json file, or a
     .py file, which is EXECUTED as Python code (and so imports TensorFlow).
     """
-    result = summarize(_read_spec(spec, expression, models=True))
+    result = summarize(_read_spec(spec, expression, models=True), expand=expand)
     click.echo(result.table() if output_format == "table" else result.json(), nl=False)
 
 
@@ -461,6 +467,11 @@ def list_layers(layer: str | None) -> None:
     help="The arguments the spec gives each layer: kernel_size=(3, 3), strides=2, rate=0.5.",
 )
 @click.option(
+    "--expand",
+    is_flag=True,
+    help="Draw each block's use as a frame around its layers (nested blocks' too), not one box.",
+)
+@click.option(
     "--dpi",
     type=click.IntRange(*PLOT_DPI_RANGE),
     help="Resolution: a .png is 144 dpi unless given; an .svg is scaled by DPI/72.",
@@ -477,7 +488,8 @@ def plot(
     """Draw SPEC's layer graph, without TensorFlow.
 
     Each layer is a box with its type, name, output shape and parameter count, and
-    on request its activation and arguments, as keras.utils.plot_model draws them.
+    on request its activation and arguments, as keras.utils.plot_model draws them;
+    a block's use is one box with its arguments, or with --expand a frame of its layers.
     .svg and .png are drawn by Graphviz's dot program; .dot needs no Graphviz.
     """
     from .plot import PlotOptions, format_of

@@ -3,7 +3,9 @@
 Every layer is a box with its Keras class, its name, its output shape and its
 parameter count, all as `modelgen summary` reports them, and on request its
 activation and the arguments the spec gives it; an arrow runs from each source to
-the layer that reads it. `diagram` prepares the boxes and arrows in pure Python;
+the layer that reads it. A block's use is one box with its class and the arguments the
+use gives; `expand` draws it as a cluster holding its layers (nested blocks' clusters
+too), each named as its block's class names it. `diagram` prepares the boxes and arrows in pure Python;
 `digraph` hands them to the `graphviz` package, and `render` has Graphviz's `dot`
 program draw them. No TensorFlow; graphviz is imported only when drawing.
 """
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING
 
 from .errors import UsageError, visible
 from .graph import Argument, LayerNode, ModelGraph
-from .summary import keras_names, shape_text, summarize
+from .summary import Row, keras_names, shape_text, summarize
 from .views import literal
 
 if TYPE_CHECKING:
@@ -52,6 +54,7 @@ class PlotOptions:
     show_activations: bool = False  # plot_model's show_layer_activations
     show_arguments: bool = False  # kernel_size=(3, 3), strides=2: what the spec gives
     dpi: int | None = None  # None: PNG_DPI for a png, Graphviz's 72 for svg
+    expand: bool = False  # each block's use as a cluster of its layers, not one box
 
 
 # A name Graphviz reads unquoted as exactly itself; any other name (`a:b` would be a
@@ -80,6 +83,17 @@ class Box:
     node_id: str = ""  # its Graphviz ID (`node_id`); the name itself when plain
     activation: str | None = None  # `relu`, `linear`: for a layer that has an activation
     arguments: tuple[tuple[str, str], ...] = ()  # ("strides", "2"): as the spec gives them
+    block: bool = False  # a block's use: its arguments are always shown
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A block's use, expanded: its box's facts as the cluster's label, around its layers."""
+
+    box: Box  # the use as a box would show it; `box.node_id` prefixes its layers' IDs
+    # Its body's layers in its order, a block's use among them a cluster too (the call's
+    # inputs are not drawn: the arrows into the cluster come from the use's sources).
+    members: tuple[Box | Cluster, ...]
 
 
 @dataclass(frozen=True)
@@ -87,6 +101,8 @@ class Diagram:
     title: str
     boxes: tuple[Box, ...]  # in the graph's order, sources first
     arrows: tuple[tuple[str, str], ...]  # (source ID, reader ID), in each reader's order
+    clusters: tuple[Cluster, ...] = ()  # with `expand`: the block uses, drawn around their layers
+    members: tuple[Box | Cluster, ...] = ()  # the boxes and clusters in the graph's order
 
 
 def _params(count: int) -> str:
@@ -124,33 +140,79 @@ def _shown_arguments(box: Box, options: PlotOptions) -> tuple[str, ...]:
     return tuple(f"{key}={value}" for key, value in box.arguments if key not in shown)
 
 
-def diagram(graph: ModelGraph) -> Diagram:
-    """The boxes and arrows of a graph whose shapes are inferred (`generate.load` does both)."""
-    summary = summarize(graph)  # every fact in a box is one its table shows
+def _box(node: LayerNode, row: Row, role: str, box_id: str) -> Box:
+    layer_class = row.layer_class
+    if node.wrapped is not None:
+        layer_class += f"({node.wrapped.entry.keyword})"
+    return Box(
+        row.name,
+        layer_class,
+        shape_text(row.output_shape),
+        _params(row.params),
+        role,
+        node_id=box_id,
+        activation=_activation(node),
+        arguments=_arguments(node),
+        block=node.block is not None,
+    )
+
+
+def diagram(graph: ModelGraph, expand: bool = False) -> Diagram:
+    """The boxes and arrows of a graph whose shapes are inferred (`generate.load` does both).
+    `expand`: each block's use is a cluster of its layers, the arrows running to and from them."""
+    summary = summarize(graph, expand)  # every fact in a box is one its table shows
     rows = {row.name: row for row in summary.rows}
     names = keras_names(graph)
-    ids = {node.index: node_id(node.index, names[node.index]) for node in graph.nodes}
-    boxes = []
+    members: list[Box | Cluster] = []
+    arrows: list[tuple[str, str]] = []
+    gives: dict[int, str] = {}  # the ID of the box whose output is each node's
     for node in graph.nodes:
         row = rows[names[node.index]]
-        layer_class = row.layer_class
-        if node.wrapped is not None:
-            layer_class += f"({node.wrapped.entry.keyword})"
         role = "input" if node.is_input else "output" if node.index in graph.outputs else "layer"
-        boxes.append(
-            Box(
-                row.name,
-                layer_class,
-                shape_text(row.output_shape),
-                _params(row.params),
-                role,
-                node_id=ids[node.index],
-                activation=_activation(node),
-                arguments=_arguments(node),
-            )
-        )
-    arrows = tuple((ids[s], ids[n.index]) for n in graph.nodes for s in n.sources)
-    return Diagram(f"{graph.name}: {_params(summary.total)}", tuple(boxes), arrows)
+        box = _box(node, row, role, node_id(node.index, names[node.index]))
+        reads = [gives[s] for s in node.sources]
+        inner = graph.facts[node.index].inner
+        if expand and inner is not None and row.layers:
+            cluster, gives[node.index] = _cluster(box, inner, row.layers, reads, arrows)
+            members.append(cluster)
+        else:
+            members.append(box)
+            gives[node.index] = box.node_id
+            arrows.extend((source, box.node_id) for source in reads)
+    return Diagram(
+        f"{graph.name}: {_params(summary.total)}",
+        tuple(m for m in members if isinstance(m, Box)),
+        tuple(arrows),
+        tuple(m for m in members if isinstance(m, Cluster)),
+        tuple(members),
+    )
+
+
+def _cluster(
+    use: Box,
+    inner: ModelGraph,
+    rows: tuple[Row, ...],
+    reads: list[str],
+    arrows: list[tuple[str, str]],
+) -> tuple[Cluster, str]:
+    """A block's use as a cluster of its body's layers (`inner`, as the use makes it, whose
+    rows the summary gives), reading `reads`; and the ID of the box that gives its output.
+    A layer's ID is the use's, a slash and its name: unique, as names are in a body."""
+    gives = dict(zip(inner.inputs, reads, strict=True))  # the call's inputs: the use's sources
+    layers = [n for n in inner.nodes if not n.is_input]
+    members: list[Box | Cluster] = []
+    for node, row in zip(layers, rows, strict=True):
+        box = _box(node, row, "layer", f"{use.node_id}/{row.name}")
+        sources = [gives[s] for s in node.sources]
+        nested = inner.facts[node.index].inner
+        if nested is not None and row.layers:
+            cluster, gives[node.index] = _cluster(box, nested, row.layers, sources, arrows)
+            members.append(cluster)
+        else:
+            members.append(box)
+            gives[node.index] = box.node_id
+            arrows.extend((source, box.node_id) for source in sources)
+    return Cluster(use, tuple(members)), gives[inner.outputs[0]]
 
 
 def _wrapped(parts: tuple[str, ...], width: int = ARGUMENTS_WIDTH) -> list[str]:
@@ -165,7 +227,8 @@ def _wrapped(parts: tuple[str, ...], width: int = ARGUMENTS_WIDTH) -> list[str]:
 
 
 def _label(box: Box, options: PlotOptions = PlotOptions()) -> str:
-    """A Graphviz HTML-like label: the class in bold over the name, shape and count.
+    """A Graphviz HTML-like label: the class in bold over the name, shape and count
+    (a block's use: and the arguments it gives, which are what tells two uses apart).
     Every piece is text: HTML-escaped, its control characters shown as `\\x1b`, and
     its backslashes doubled, since Graphviz reads `\\N` in a label as the node's ID."""
 
@@ -177,7 +240,7 @@ def _label(box: Box, options: PlotOptions = PlotOptions()) -> str:
         lines.append(text(box.shape))
     if options.show_activations and box.activation is not None:
         lines.append(f"<i>{text(box.activation)}</i>")
-    if options.show_arguments:
+    if options.show_arguments or box.block:
         arguments = _wrapped(_shown_arguments(box, options))
         lines += [f'<font point-size="10">{text(line)}</font>' for line in arguments]
     if options.show_params:
@@ -187,13 +250,44 @@ def _label(box: Box, options: PlotOptions = PlotOptions()) -> str:
     return f'<<table border="0" cellspacing="0" cellpadding="1">{rows}</table>>'
 
 
+def _draw_cluster(dot: graphviz.Digraph, cluster: Cluster, options: PlotOptions) -> None:
+    """A block's use as a dashed frame labelled as its box would be, around its layers;
+    the frame's colour is the use's role (an output block's is green)."""
+    with dot.subgraph(name=f"cluster_{cluster.box.node_id}") as frame:
+        frame.attr(
+            label=_label(cluster.box, options),
+            style="rounded,dashed",
+            color=BORDER[cluster.box.role],
+            fontname=FONT,
+            fontsize="11",
+            labeljust="l",
+        )
+        _draw_members(frame, cluster.members, options)
+
+
+def _draw_members(
+    dot: graphviz.Digraph, members: tuple[Box | Cluster, ...], options: PlotOptions
+) -> None:
+    """Each box, and each cluster around its layers, in the order given."""
+    for member in members:
+        if isinstance(member, Cluster):
+            _draw_cluster(dot, member, options)
+        else:
+            dot.node(
+                member.node_id,
+                _label(member, options),
+                fillcolor=FILL[member.role],
+                color=BORDER[member.role],
+            )
+
+
 def digraph(graph: ModelGraph, options: PlotOptions = PlotOptions()) -> graphviz.Digraph:
     """The diagram as a `graphviz.Digraph`, laid out in `options.rankdir`."""
     import graphviz  # only drawing needs it
 
     if options.rankdir not in RANKDIRS:
         raise UsageError(f"rankdir must be one of {', '.join(RANKDIRS)}, not {options.rankdir!r}")
-    drawn = diagram(graph)
+    drawn = diagram(graph, options.expand)
     dot = graphviz.Digraph(graph.name)
     dot.attr(
         label=graphviz.escape(visible(drawn.title)),
@@ -209,10 +303,7 @@ def digraph(graph: ModelGraph, options: PlotOptions = PlotOptions()) -> graphviz
     dot.attr("node", shape="box", style="rounded,filled", fontname=FONT, fontsize="11")
     dot.attr("edge", color=MUTED, arrowsize="0.7")
     # Every ID is a plain name or `#index` (`node_id`): nothing for Graphviz to misread.
-    for box in drawn.boxes:
-        dot.node(
-            box.node_id, _label(box, options), fillcolor=FILL[box.role], color=BORDER[box.role]
-        )
+    _draw_members(dot, drawn.members or drawn.boxes, options)
     with dot.subgraph() as top:  # every input on the first row, as a reader expects
         top.attr(rank="source")
         for box in drawn.boxes:

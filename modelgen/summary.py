@@ -9,6 +9,10 @@ reproduced so that the rows are the ones Keras prints, in its order:
   outputs and breaks ties by a depth-first walk from the outputs;
 * "Connected to" only for models that are not a plain chain;
 * sizes in bytes, printed in B, KB, MB with 1024 steps and two decimals.
+
+`summarize(graph, expand=True)` also lists, under each block use's row, the layers of
+its body as that use makes them (nested blocks' too), indented as Keras prints a nested
+model's layers with `summary(expand_nested=True)`; the totals are the same.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from dataclasses import dataclass
 from .errors import Diagnostic, SpecError
 from .graph import LayerNode, ModelGraph
 from .identifiers import snake_case
+from .naming import assign_names
 
 
 def keras_names(graph: ModelGraph) -> list[str]:
@@ -56,7 +61,8 @@ def _created(
         explicit = node.argument("name")
         if explicit is not None:
             names[node.index] = str(explicit.value)
-        elif node.label and not node.entry.is_operation:  # an operation takes no name
+        elif node.label and not node.entry.is_operation and traced:
+            # (an operation takes no name; in a block's body, a label names no layer)
             names[node.index] = node.label
         else:
             names[node.index] = auto(node.entry.class_name)
@@ -157,6 +163,34 @@ class Row:
     non_trainable: int
     connected_to: tuple[str, ...]
     line: int
+    # A block use's layers with --expand: each named by its label or the attribute its
+    # block's class gives it, connected to the layers (or the call's inputs) it reads.
+    layers: tuple[Row, ...] = ()
+
+    def as_dict(self, expand: bool = False) -> dict:
+        facts: dict = {
+            "name": self.name,
+            "class": self.layer_class,
+            "output_shape": list(self.output_shape),
+            "params": self.params,
+            "trainable_params": self.trainable,
+            "non_trainable_params": self.non_trainable,
+            "connected_to": list(self.connected_to),
+            "line": self.line,
+        }
+        if expand and self.layers:
+            facts["layers"] = [r.as_dict(expand) for r in self.layers]
+        return facts
+
+    def nested(self, level: int = 0) -> list[tuple[int, Row]]:
+        """This row and, under it, its layers' rows (theirs too), each with its depth."""
+        rows = [(level, self)]
+        for row in self.layers:
+            rows.extend(row.nested(level + 1))
+        return rows
+
+
+NESTED_PREFIX = "   "  # per level, then "└ ": keras.src.utils.summary_utils' nested rows
 
 
 @dataclass(frozen=True)
@@ -168,6 +202,7 @@ class Summary:
     non_trainable: int
     trainable_bytes: int
     non_trainable_bytes: int
+    expanded: bool = False  # each block use's row is followed by its layers' rows
 
     @property
     def total(self) -> int:
@@ -176,19 +211,7 @@ class Summary:
     def as_dict(self) -> dict:
         return {
             "model": self.model_name,
-            "layers": [
-                {
-                    "name": r.name,
-                    "class": r.layer_class,
-                    "output_shape": list(r.output_shape),
-                    "params": r.params,
-                    "trainable_params": r.trainable,
-                    "non_trainable_params": r.non_trainable,
-                    "connected_to": list(r.connected_to),
-                    "line": r.line,
-                }
-                for r in self.rows
-            ],
+            "layers": [r.as_dict(self.expanded) for r in self.rows],
             "total_params": self.total,
             "trainable_params": self.trainable,
             "non_trainable_params": self.non_trainable,
@@ -208,14 +231,26 @@ class Summary:
         return header
 
     def cells(self) -> list[list[str]]:
-        """Each row's cells as Keras prints them, under `header()`."""
+        """Each row's cells as Keras prints them, under `header()`; expanded, a block use's
+        layers follow it, indented as Keras indents a nested model's."""
         rows = []
-        for r in self.rows:
-            cells = [f"{r.name} ({r.layer_class})", shape_text(r.output_shape), f"{r.params:,}"]
+        for level, r in self.nested_rows():
+            prefix = NESTED_PREFIX * level + "└ " if level else ""
+            cells = [
+                f"{prefix}{r.name} ({r.layer_class})",
+                shape_text(r.output_shape),
+                f"{r.params:,}",
+            ]
             if not self.chain_like:
                 cells.append(", ".join(r.connected_to) or "-")
             rows.append(cells)
         return rows
+
+    def nested_rows(self) -> list[tuple[int, Row]]:
+        """Every row the table shows, each with its depth: 0 for the model's own."""
+        if not self.expanded:
+            return [(0, r) for r in self.rows]
+        return [nested for r in self.rows for nested in r.nested()]
 
     def totals(self) -> list[str]:
         """The three lines under the table: total, trainable and non-trainable counts and sizes."""
@@ -258,8 +293,9 @@ def shape_text(shape: tuple[int | None, ...]) -> str:
     return f"({inner},)" if len(shape) == 1 else f"({inner})"
 
 
-def summarize(graph: ModelGraph) -> Summary:
-    """The summary of a graph whose shapes are inferred (`generate.load` does both)."""
+def summarize(graph: ModelGraph, expand: bool = False) -> Summary:
+    """The summary of a graph whose shapes are inferred (`generate.load` does both).
+    `expand`: each block use's row holds its layers' rows (the totals do not change)."""
     assert graph.facts, "infer shapes first"
     names = keras_names(graph)
     order = keras_order(graph)
@@ -276,6 +312,7 @@ def summarize(graph: ModelGraph) -> Summary:
                 facts.non_trainable,
                 tuple(f"{names[s]}[0][0]" for s in node.sources),
                 node.statement.span.line,
+                _inner_rows(node, facts.inner) if expand else (),
             )
         )
     weights = [w for f in graph.facts for w in f.weights]
@@ -287,4 +324,42 @@ def summarize(graph: ModelGraph) -> Summary:
         sum(w.count for w in weights if not w.trainable),
         sum(w.count * w.itemsize for w in weights if w.trainable),
         sum(w.count * w.itemsize for w in weights if not w.trainable),
+        expand,
     )
+
+
+def _inner_rows(node: LayerNode, inner: ModelGraph | None) -> tuple[Row, ...]:
+    """A block use's layers, in its body's order (its class's __init__ makes them so), from
+    `inner`, the body as this use makes it; named as the block's class names them."""
+    if node.block is None or inner is None or not inner.facts:
+        return ()
+    block = node.block
+    assert len(inner.nodes) == len(block.body.nodes), "a use's body is its block's body"
+    names = assign_names(block.body, frozenset(p.name for p in block.params))
+
+    def name(index: int) -> str:
+        if inner.nodes[index].is_input:
+            return names.variables[index]  # the call's argument: no layer, no row
+        return names.attributes[index]
+
+    rows = []
+    for inner_node, facts in zip(inner.nodes, inner.facts, strict=True):
+        if inner_node.is_input:
+            continue
+        rows.append(
+            Row(
+                name(inner_node.index),
+                inner_node.entry.class_name,
+                facts.output_shape,
+                facts.trainable + facts.non_trainable,
+                facts.trainable,
+                facts.non_trainable,
+                tuple(
+                    name(s) if inner.nodes[s].is_input else f"{name(s)}[0][0]"
+                    for s in inner_node.sources
+                ),
+                inner_node.statement.span.line,
+                _inner_rows(inner_node, facts.inner),
+            )
+        )
+    return tuple(rows)

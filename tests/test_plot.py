@@ -416,3 +416,118 @@ def test_missing_dot_says_how_to_install_it(tmp_path):
     )
     assert dot.returncode == 0, dot.stderr  # dot text needs no Graphviz program
     assert (tmp_path / "model.dot").read_text() == plot.dot_source(example("two_towers"))
+
+
+# Blocks in blocks: `pair` uses `unit` twice, on the same input, and adds them.
+NESTED_BLOCKS = """\
+model nested
+block unit units
+  input
+  dense $units relu
+  dropout 0.1
+end
+block pair units
+  x: input
+  a: unit $units
+  b: unit $units <- x
+  add <- a, b
+end
+input 8
+pair 16
+pair 16
+dense 2
+"""
+RESNET18 = EXAMPLES / "resnet18" / "resnet18.mg"
+
+
+def test_a_block_use_is_one_box_with_its_class_and_the_arguments_it_gives():
+    source = plot.dot_source(example("resnet18"))
+    boxes = dot_boxes(source)
+    assert boxes["down_1"] == (
+        "Down", "down_1", "(None, 8, 8, 256)", "filters=256", "920,576 params",
+    )  # fmt: skip
+    assert boxes["conv2d"] == ("Conv2D", "conv2d", "(None, 32, 32, 64)", "1,728 params")
+    assert "cluster" not in source
+    shown = dot_boxes(plot.dot_source(example("resnet18"), plot.PlotOptions(show_arguments=True)))
+    assert shown["down_1"] == boxes["down_1"]  # shown once
+
+
+def test_expand_draws_a_block_use_as_a_cluster_of_its_layers_nested_blocks_too():
+    graph = load(NESTED_BLOCKS, "nested.mg")
+    drawn = plot.diagram(graph, expand=True)
+    assert [b.name for b in drawn.boxes] == ["input_layer", "dense_4"]
+    pair = drawn.clusters[0]
+    assert (pair.box.name, pair.box.layer_class, pair.box.arguments) == (
+        "pair", "Pair", (("units", "16"),),
+    )  # fmt: skip
+    a, b, add = pair.members
+    assert isinstance(a, plot.Cluster) and isinstance(add, plot.Box)
+    assert [m.node_id for m in a.members] == ["pair/a/dense", "pair/a/dropout"]
+    assert (a.box.params, a.members[0].params) == ("144 params", "144 params")
+    # Arrows run from the use's source into the layers that read the block's input, and
+    # from the layer that gives its output to the use's reader.
+    assert drawn.arrows == (
+        ("input_layer", "pair/a/dense"),
+        ("pair/a/dense", "pair/a/dropout"),
+        ("input_layer", "pair/b/dense"),
+        ("pair/b/dense", "pair/b/dropout"),
+        ("pair/a/dropout", "pair/add"),
+        ("pair/b/dropout", "pair/add"),
+        ("pair/add", "pair_1/a/dense"),
+        ("pair_1/a/dense", "pair_1/a/dropout"),
+        ("pair/add", "pair_1/b/dense"),
+        ("pair_1/b/dense", "pair_1/b/dropout"),
+        ("pair_1/a/dropout", "pair_1/add"),
+        ("pair_1/b/dropout", "pair_1/add"),
+        ("pair_1/add", "dense_4"),
+    )
+    source = plot.dot_source(graph, plot.PlotOptions(expand=True))
+    assert source.count("subgraph cluster_pair {") == 1
+    assert source.count('subgraph "cluster_pair/a" {') == 1
+    assert source.count("subgraph ") == 6  # two pairs, each of two units
+    # Unexpanded, the same graph is four boxes.
+    assert [b.name for b in plot.diagram(graph).boxes] == [
+        "input_layer",
+        "pair",
+        "pair_1",
+        "dense_4",
+    ]
+
+
+def test_expand_changes_nothing_in_a_model_without_blocks():
+    graph = example("two_towers")
+    assert plot.dot_source(graph, plot.PlotOptions(expand=True)) == plot.dot_source(graph)
+
+
+def test_expanded_clusters_hold_every_layer_of_resnet18_once():
+    graph = example("resnet18")
+    drawn = plot.diagram(graph, expand=True)
+
+    def boxes(members):
+        for member in members:
+            if isinstance(member, plot.Cluster):
+                yield from boxes(member.members)
+            else:
+                yield member
+
+    every = list(boxes(drawn.members))
+    assert len(every) == 4 + 5 * 7 + 3 * 9 + 2  # stem, five basics, three downs, head
+    ids = [b.node_id for b in every]
+    assert len(set(ids)) == len(ids)
+    assert {reader for _, reader in drawn.arrows} | {"input_layer"} == set(ids)
+    assert ("down/add", "down/activation_1") in drawn.arrows
+    assert ("basic_1/activation_1", "down/conv2d") in drawn.arrows
+    assert ("basic_1/activation_1", "down/conv2d_2") in drawn.arrows  # the shortcut
+
+
+def test_cli_plot_expand(tmp_path):
+    plain = run("plot", "-e", NESTED_BLOCKS)
+    expanded = run("plot", "-e", NESTED_BLOCKS, "--expand")
+    assert plain.returncode == expanded.returncode == 0, expanded.stderr
+    assert "cluster" not in plain.stdout and 'subgraph "cluster_pair_1/b"' in expanded.stdout
+    target = tmp_path / "nested.svg"
+    drawn = run("plot", "-e", NESTED_BLOCKS, "--expand", "-o", target)
+    assert drawn.returncode == 0, drawn.stderr
+    svg = ElementTree.fromstring(target.read_bytes())
+    titles = {t.text for t in svg.iter(f"{SVG}title")}
+    assert {"cluster_pair", "cluster_pair/a", "pair/a/dense", "pair_1/add"} <= titles

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 import subprocess
@@ -179,3 +180,136 @@ def test_layers_describes_one_entry():
     )
     unknown = subprocess.run([MODELGEN, "layers", "dnse"], capture_output=True, text=True)
     assert unknown.returncode == 2 and "did you mean 'dense'?" in unknown.stderr
+
+
+# Blocks in blocks: `pair` uses `unit` twice, on the same input, and adds them.
+NESTED_BLOCKS = """\
+model nested
+block unit units
+  input
+  dense $units relu
+  dropout 0.1
+end
+block pair units
+  x: input
+  a: unit $units
+  b: unit $units <- x
+  add <- a, b
+end
+input 8
+pair 16
+pair 16
+dense 2
+"""
+RESNET18 = EXAMPLES / "resnet18" / "resnet18.mg"
+
+
+def test_expand_lists_each_block_uses_layers_under_it_as_keras_nests_them():
+    text = summarize(load(NESTED_BLOCKS, "nested.mg"), expand=True).table()
+    names = [line.split("│")[1].strip() for line in text.splitlines() if line.startswith("│")]
+    assert names == [
+        "input_layer (InputLayer)",
+        "pair (Pair)",
+        "└ a (Unit)",
+        "└ dense (Dense)",
+        "└ dropout (Dropout)",
+        "└ b (Unit)",
+        "└ dense (Dense)",
+        "└ dropout (Dropout)",
+        "└ add (Add)",
+        *names[9:17],  # pair_1's, the same
+        "dense_4 (Dense)",
+    ]
+    rows = [line for line in text.splitlines() if line.startswith("│")]
+    assert rows[2].startswith("│    └ a (Unit) ") and rows[3].startswith("│       └ dense (Dense) ")
+    # The second use reads 16 features, not 8: its layers are as that use makes them.
+    assert "144" in rows[3] and "272" in rows[11]
+
+
+def test_expand_changes_no_total_and_without_it_the_table_is_as_before():
+    graph = load(RESNET18.read_text(), RESNET18.name)
+    plain, expanded = summarize(graph), summarize(graph, expand=True)
+    assert plain.table() == summarize(graph, expand=False).table()
+    assert "└ " not in plain.table() and "layers" not in json.dumps(plain.as_dict()["layers"])
+    assert plain.totals() == expanded.totals() and plain.rows == tuple(
+        dataclasses.replace(r, layers=()) for r in expanded.rows
+    )
+    assert expanded.table().splitlines()[-3:] == plain.table().splitlines()[-3:]
+
+
+def _every_row(rows):
+    for row in rows:
+        yield row
+        yield from _every_row(row.layers)
+
+
+def test_expanded_block_rows_add_up_and_are_named_as_the_block_class_names_its_layers():
+    graph = load(RESNET18.read_text(), RESNET18.name)
+    summary = summarize(graph, expand=True)
+    code = generate(graph, "functional")
+    for row in _every_row(summary.rows):
+        if row.layers:
+            assert row.params == sum(r.params for r in row.layers)
+            assert row.trainable == sum(r.trainable for r in row.layers)
+            assert row.non_trainable == sum(r.non_trainable for r in row.layers)
+            for inner in row.layers:
+                assert f"self.{inner.name} = " in code
+    down = next(r for r in summary.rows if r.name == "down")
+    assert [(r.name, r.layer_class, r.output_shape, r.params) for r in down.layers][-5:] == [
+        ("residual", "BatchNormalization", (None, 16, 16, 128), 512),
+        ("conv2d_2", "Conv2D", (None, 16, 16, 128), 8_192),
+        ("shortcut", "BatchNormalization", (None, 16, 16, 128), 512),
+        ("add", "Add", (None, 16, 16, 128), 0),
+        ("activation_1", "Activation", (None, 16, 16, 128), 0),
+    ]
+    # Inside a block, "Connected to" names the layers it reads, and the call's input by its name.
+    assert next(r for r in down.layers if r.name == "conv2d_2").connected_to == ("x",)
+    assert next(r for r in down.layers if r.name == "add").connected_to == (
+        "residual[0][0]",
+        "shortcut[0][0]",
+    )
+
+
+def test_summary_cli_expand_in_table_and_json():
+    plain = run_summary("-e", NESTED_BLOCKS)
+    table = run_summary("-e", NESTED_BLOCKS, "--expand")
+    assert (
+        "└ " not in plain and "│    └ a (Unit)" in table and "│       └ dropout (Dropout)" in table
+    )
+    assert plain.splitlines()[-3:] == table.splitlines()[-3:]
+    flat = json.loads(run_summary("-e", NESTED_BLOCKS, "--format", "json"))
+    facts = json.loads(run_summary("-e", NESTED_BLOCKS, "--format", "json", "--expand"))
+    assert all("layers" not in row for row in flat["layers"])
+    pair = facts["layers"][1]
+    assert [r["name"] for r in pair["layers"]] == ["a", "b", "add"]
+    assert [r["name"] for r in pair["layers"][0]["layers"]] == ["dense", "dropout"]
+    assert pair["layers"][0]["layers"][0]["params"] == 8 * 16 + 16
+    assert pair["layers"][2]["connected_to"] == ["a[0][0]", "b[0][0]"]
+    assert pair["layers"][2]["line"] == 11  # in the block's definition
+    assert "layers" not in pair["layers"][2]  # a layer, not a block
+    assert {k: v for k, v in facts.items() if k != "layers"} == {
+        k: v for k, v in flat.items() if k != "layers"
+    }
+
+
+def run_summary(*arguments: str) -> str:
+    result = subprocess.run([MODELGEN, "summary", *arguments], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_expanded_rows_are_what_keras_counts_in_each_block_layers(verify):
+    import keras
+
+    graph = load(NESTED_BLOCKS, "nested.mg")
+    keras.backend.clear_session()
+    model = verify.build(generate(graph, "functional"))
+    summary = summarize(graph, expand=True)
+
+    def check(layer, row):
+        assert layer.count_params() == row.params
+        for inner in row.layers:
+            check(getattr(layer, inner.name), inner)
+
+    for row in summary.rows:
+        check(model.get_layer(row.name), row)
