@@ -170,6 +170,48 @@ def specs(draw, max_steps: int = 7) -> str:
     return "\n".join(lines)
 
 
+def _input_dims(draw, rank: int) -> str:
+    if rank == 2:
+        return f"{_small(draw, 1, 16)}"
+    if rank == 3:
+        return f"{draw(st.sampled_from(['?', '4', '7', '10']))}x{_small(draw, 1, 8)}"
+    side = _small(draw, 4, 12)
+    return f"{side}x{side}x{_small(draw, 1, 4)}"
+
+
+@st.composite
+def block_specs(draw, max_steps: int = 4) -> str:
+    """A spec with blocks: `unit`, whose body keeps its input's rank and uses its
+    parameters `$units` and `$act` (and may merge two branches or read its input again),
+    used with other values, repeated, and used by a second block, `pair`."""
+    rank = draw(st.sampled_from([2, 3, 4]))
+    body = ["  x: input", "  dense $units activation=$act"]
+    for _ in range(draw(st.integers(0, max_steps))):
+        text, new_rank = step(draw, rank)
+        if new_rank == rank and not text.startswith(("repeatvector", "prelu")):
+            body.append(f"  {text}")
+    if draw(st.booleans()):  # two branches of the same shape, merged
+        merge = draw(st.sampled_from(["add", "multiply", "maximum", "concatenate"]))
+        body += [
+            "  left: dense $units",
+            "  right: dense $units activation=$act <- left",
+            f"  {merge} <- left, right",
+        ]
+    units = [_small(draw, 1, 8) for _ in range(3)]
+    lines = ["block unit units act=relu", *body, "end"]
+    uses = [
+        f"unit {units[0]}",
+        f"unit * [{units[1]}] [{units[2]} act={draw(st.sampled_from(ACTIVATIONS))}]",
+    ]
+    if draw(st.booleans()):
+        lines += ["block pair units", "  input", "  unit $units", "  unit $units act=tanh", "end"]
+        uses.append(f"p: pair {units[0]}")
+    if draw(st.booleans()):
+        uses.append(f"dense {_small(draw)}")  # a layer after the blocks: names counted on
+    lines += [f"input {_input_dims(draw, rank)}", *draw(st.permutations(uses))]
+    return "\n".join(lines)
+
+
 def summary_matches_keras(spec: str, verify: ModuleType) -> bool:
     """Assert that modelgen's static summary of `spec` is the one Keras reports: True once
     Keras has built it, False (nothing compared) when the static checker refuses `spec`;
