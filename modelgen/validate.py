@@ -928,14 +928,16 @@ def _definition_order(
     order: list[BlockStatement] = []
     state: dict[str, str] = {}  # "open" while its uses are walked, then "done" or "bad"
 
-    def visit(name: str, path: list[LayerStatement]) -> bool:
+    def visit(name: str, path: list[LayerStatement], root: str) -> bool:
+        """`path`: the uses walked from block `root` down to this use of `name`."""
         if state.get(name) == "done":
             return True
         if state.get(name) in ("open", "bad"):
             if state.get(name) == "open":
-                names = [s.layer.text for s in path]
-                first = names.index(name) if name in names else 0
-                cycle = " -> ".join([*names[first:], name])
+                # The blocks walked through: the root, then each use's; the cycle is
+                # from the first time `name` was entered to the use that enters it again.
+                names = [root, *(s.layer.text for s in path)]
+                cycle = " -> ".join(names[names.index(name) :])
                 errors.error(
                     f"block {name!r} uses itself: {cycle}",
                     path[-1].layer if path else definitions[name].name,
@@ -945,7 +947,7 @@ def _definition_order(
         state[name] = "open"
         good = True
         for use in _uses(definitions[name], definitions.keys()):
-            if not visit(use.layer.text, [*path, use]):
+            if not visit(use.layer.text, [*path, use], root):
                 good = False
         state[name] = "done" if good else "bad"
         if good:
@@ -953,7 +955,7 @@ def _definition_order(
         return good
 
     for name in definitions:
-        visit(name, [])
+        visit(name, [], name)
     return order
 
 
@@ -1031,18 +1033,22 @@ def _block(statement: BlockStatement, errors: _Collector, blocks: _Blocks) -> Bl
                     found,
                     "write a value, e.g. 'stride=1'",
                 )
+    layers = [s for s in statement.body if isinstance(s, LayerStatement)]
     used = set()
     for found in _parameters_in(statement.body):
         word = str(found.data)
         used.add(word)
         if word not in declared and word not in (p.name.text for p in statement.parameters):
+            close = suggest(word, declared)
+            if close:  # `$fliters`: `filters` is used there, misspelt, not unused
+                used.add(close.split("'")[1])
             errors.error(
                 f"block {statement.name.text!r} has no parameter {word!r}",
                 found,
-                suggest(word, declared) or f"declare it: 'block {statement.name.text} ... {word}'",
+                close or f"declare it: 'block {statement.name.text} ... {word}'",
             )
     for word, parameter in declared.items():
-        if word not in used:
+        if word not in used and layers:  # an empty body is the problem said
             errors.error(
                 f"parameter {word!r} of block {statement.name.text!r} is never used",
                 parameter.name,
@@ -1053,14 +1059,15 @@ def _block(statement: BlockStatement, errors: _Collector, blocks: _Blocks) -> Bl
         for s in statement.body
         if isinstance(s, LayerStatement) and (e := catalogue.lookup(s.layer.text)) and e.is_input
     ]
-    layers = [s for s in statement.body if isinstance(s, LayerStatement)]
-    if not inputs:
+    if not layers:
         errors.error(
-            f"block {statement.name.text!r} has no input",
+            f"block {statement.name.text!r} has no layers, not even an input",
             statement.name,
-            "start its body with 'input' (or 'x: input', to read it by name later)",
+            "start its body with 'input' (or 'x: input', to read it by name later), "
+            "then its layers",
         )
-    elif len(layers) == len(inputs):
+    elif inputs and len(layers) == len(inputs):
+        # (layers and no input: the first one "has nothing to read", said where it stands)
         errors.error(
             f"block {statement.name.text!r} has no layers",
             statement.name,
@@ -1183,13 +1190,24 @@ def _with_parameters(entry: LayerEntry, key: str, value: Value, errors: _Collect
             value,
             "label the layer in the body, or name the block's use: 'NAME: block ...'",
         )
-    elif value.kind is ValueKind.CALL:
-        errors.error(
-            "a parameter cannot stand in a call's settings",
-            value.parameters()[0],
-            f"make the whole value the parameter: '{key}=${key}', and give the call in each use",
-        )
+    elif value.kind is ValueKind.CALL or any(v.kind is ValueKind.CALL for v in _items(value)):
+        found = value.parameters()[0]
+        if not any(d.span == found.span for d in errors.diagnostics):  # not outside a block
+            errors.error(
+                "a parameter cannot stand in a call's settings",
+                found,
+                f"make the whole value the parameter: '{key}=${key}', and give the call "
+                "in each use",
+            )
+        return Argument(key, None, value.span)  # never written: the error stops the model
     return Argument(key, value.python(), value.span)
+
+
+def _items(value: Value) -> list[Value]:
+    """The values a tuple holds, at any depth."""
+    if value.kind is not ValueKind.TUPLE or not isinstance(value.data, tuple):
+        return []
+    return [found for item in value.data for found in (item, *_items(item))]
 
 
 def _bind_block_use(
