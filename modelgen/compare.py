@@ -11,6 +11,10 @@ shows the note `new --style all` prints instead. Three formats:
   prints its summary, and a last cell asserting that every style has the same
   parameter count.
 
+A model with blocks defines their classes first in every style's module, the same in
+each: the page shows them once, under "Blocks" (in the notebook, a cell of their own run
+before the styles'), and each style's code without them.
+
 Python prepares a `Page` view; the templates in `templates/compare/` only place it.
 html and ipynb draw the diagram with Graphviz's `dot`; md needs no Graphviz. No
 TensorFlow: the notebook imports Keras only when it runs.
@@ -18,6 +22,7 @@ TensorFlow: the notebook imports Keras only when it runs.
 
 from __future__ import annotations
 
+import ast
 import base64
 import dataclasses
 import functools
@@ -56,6 +61,17 @@ class Pane:
 
 
 @dataclass(frozen=True)
+class Blocks:
+    """The block classes every style's module defines first, shown once."""
+
+    class_names: tuple[str, ...]  # inner ones first, as the modules define them
+    introduction: str  # the sentence over the code, its class names code spans in Markdown
+    code: str  # the modules' import lines, then the classes, exactly as each module has them
+    fence: str
+    highlighted: str = ""  # the code as pygments HTML (html only)
+
+
+@dataclass(frozen=True)
 class Cell:
     """A cell of the summary table as the html page places it."""
 
@@ -83,6 +99,7 @@ class Page:
     diagram: str  # dot source (md), inline SVG (html); empty for ipynb, which attaches a PNG
     diagram_fence: str = "```"
     highlight_css: str = ""  # pygments' rules for `highlighted` (html only)
+    blocks: Blocks | None = None  # a model with blocks: their classes, left out of the panes
 
 
 def fence(text: str) -> str:
@@ -147,6 +164,7 @@ def page(graph: ModelGraph, imports: str = "keras", markdown: bool = False) -> P
         tuple(c if numeric[i] else cell(c) for i, c in enumerate(row)) for row in summary.cells()
     )
     panes = tuple(_pane(graph, g) for g in generate_all(graph, imports))
+    blocks, panes = _shared_blocks(graph, panes, name)
     # The spec's text (the parser holds it as `spec_text` reads it, every line end a \n:
     # applying that rule again changes nothing), with what a page would hide or reorder
     # shown: ESC as \x1b, a bidi override as \u202e.
@@ -168,7 +186,70 @@ def page(graph: ModelGraph, imports: str = "keras", markdown: bool = False) -> P
         total_params_text=f"{summary.total:,}",
         panes=panes,
         diagram="",
+        blocks=blocks,
     )
+
+
+def _shared_blocks(
+    graph: ModelGraph, panes: tuple[Pane, ...], name: Callable[[str], str] = visible
+) -> tuple[Blocks | None, tuple[Pane, ...]]:
+    """The block classes, once, and the panes whose code leaves them out; no `Blocks` (and
+    the panes as they are) for a model without blocks, or should any two modules define
+    them differently."""
+    class_names = tuple(block.class_name for block in graph.blocks())
+    written = [pane for pane in panes if pane.code is not None]
+    if not class_names or not written:
+        return None, panes
+    split = {pane.style: _split_blocks(pane.code or "", class_names) for pane in written}
+    shared = {parts[1] for parts in split.values() if parts is not None}
+    if None in split.values() or len(shared) != 1:
+        return None, panes
+    (code,) = shared
+    one = len(class_names) == 1
+    kind, them, they = ("class", "it", "it is") if one else ("classes", "them", "they are")
+    comment = f'# The block {kind} {_and(class_names)}: under "Blocks", the same in every style.\n'
+    introduction = (
+        f"The block {kind} {_and([name(c) for c in class_names])}: every style's module "
+        f"defines {them} first, the same in each, so {they} shown once here and left out "
+        "of each style's code below."
+    )
+    trimmed = []
+    for pane in panes:
+        parts = split.get(pane.style)
+        if parts is None:
+            trimmed.append(pane)
+            continue
+        before, _, after = parts
+        code_here = f"{before}{comment}\n\n{after}"
+        trimmed.append(dataclasses.replace(pane, code=code_here, fence=fence(code_here)))
+    return Blocks(class_names, introduction, code, fence(code)), tuple(trimmed)
+
+
+def _and(words: tuple[str, ...] | list[str]) -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"
+
+
+def _split_blocks(code: str, class_names: tuple[str, ...]) -> tuple[str, str, str] | None:
+    """A module as (its docstring and imports, and a blank line; its imports and block
+    classes; what follows the classes, from its first statement), or None when the classes
+    are not the module's first definitions right after its imports, in `class_names`' order."""
+    body = ast.parse(code).body
+    imports = [n for n in body if isinstance(n, ast.Import | ast.ImportFrom)]
+    classes = [n for n in body if isinstance(n, ast.ClassDef) and n.name in class_names]
+    if not imports or tuple(c.name for c in classes) != class_names:
+        return None
+    first = body.index(classes[0])
+    if (
+        body[first - len(imports) : first] != imports
+        or body[first : first + len(classes)] != classes
+    ):
+        return None
+    lines = code.splitlines(keepends=True)
+    start = imports[0].lineno - 1
+    end = classes[-1].end_lineno or 0
+    after = "".join(lines[end:]).lstrip("\n")
+    head = "".join(lines[: imports[-1].end_lineno])
+    return head + "\n", "".join(lines[start:end]), after
 
 
 @functools.cache
@@ -202,9 +283,14 @@ def html(graph: ModelGraph, imports: str = "keras") -> str:
         else pane
         for pane in view.panes
     )
+    blocks = view.blocks
+    if blocks is not None:
+        code = Markup(highlight(blocks.code, PythonLexer(), formatter))
+        blocks = dataclasses.replace(blocks, highlighted=code)
     view = dataclasses.replace(
         view,
         panes=panes,
+        blocks=blocks,
         diagram=Markup(plot.inline_svg(graph)),  # Graphviz escapes every label it writes
         highlight_css=Markup(formatter.get_style_defs(".highlight")),
     )
@@ -225,6 +311,9 @@ def notebook(graph: ModelGraph, imports: str = "keras") -> str:
             attachments={"diagram.png": {"image/png": diagram_png}},
         )
     ]
+    if view.blocks is not None:  # run first: every style's cell uses the classes
+        cells.append(v4.new_markdown_cell(parts.blocks_heading(view.blocks).strip()))
+        cells.append(v4.new_code_cell(view.blocks.code.rstrip("\n")))
     for pane in view.panes:
         cells.append(v4.new_markdown_cell(parts.style_heading(pane).strip()))
         if pane.code is not None:

@@ -16,8 +16,9 @@ import pytest
 
 from modelgen import compare, plot
 from modelgen.errors import visible
-from modelgen.generate import load
-from modelgen.render import main_block
+from modelgen.formatting import format_code
+from modelgen.generate import generate, load
+from modelgen.render import IMPORT_FLAVOURS, main_block
 from modelgen.styles import STYLES
 from modelgen.summary import summarize
 
@@ -616,3 +617,104 @@ def test_the_cli_starts_without_the_modules_only_some_commands_need():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout == "[]\n", result.stderr
+
+
+# --------------------------------------------------------------------------- blocks
+
+RESNET18 = EXAMPLES / "resnet18" / "resnet18.mg"  # two blocks, Basic and Down
+# Blocks in blocks: `pair` uses `unit` twice and adds them; a second input, which the
+# Sequential styles cannot take.
+NESTED_BLOCKS = """\
+model nested
+block unit units
+  input
+  dense $units relu
+  dropout 0.1
+end
+block pair units
+  x: input
+  a: unit $units
+  b: unit $units <- x
+  add <- a, b
+end
+i: input 8
+j: input 16
+p: pair 16 <- i
+q: pair 16 <- p
+add <- q, j
+dense 2
+"""
+BLOCKS_COMMENT = '# The block classes Unit and Pair: under "Blocks", the same in every style.\n'
+
+
+def test_markdown_shows_each_block_class_once_and_the_styles_without_them():
+    graph = load(NESTED_BLOCKS, "nested.mg")
+    text = compare.markdown(graph)
+    headings = re.findall(r"^## (.*)$", text, re.M)
+    assert headings[:3] == ["Summary", "Diagram", "Blocks"]
+    assert headings[3:] == [f"{style.name}: {style.title}" for style in STYLES.values()]
+    blocks, *styles = python_blocks(text)
+    assert text.count("class Unit(layers.Layer):") == text.count("class Pair(") == 1
+    assert blocks.index("class Unit(") < blocks.index("class Pair(")  # inner first
+    assert "The block classes `Unit` and `Pair`: every style's module defines them" in text
+    imports = "import keras\nfrom keras import layers\n"
+    assert blocks.startswith(imports)
+    classes = blocks.removeprefix(imports)
+    assert len(styles) == 2  # functional and subclass; the Sequential ones say why not
+    for code, style in zip(styles, ("functional", "subclass"), strict=True):
+        assert BLOCKS_COMMENT in code and "class Unit" not in code
+        # Put back, the classes make the module exactly as `modelgen new` writes it.
+        assert code.replace("\n" + BLOCKS_COMMENT + "\n", classes + "\n") == generate(graph, style)
+        assert format_code(code) == code  # as black leaves it
+    assert "This style cannot express the model:" in text.split("## sequential: ")[1]
+
+
+def test_compare_with_blocks_in_every_import_flavour():
+    graph = example(RESNET18)
+    for imports in IMPORT_FLAVOURS:
+        view = compare.page(graph, imports)
+        assert view.blocks is not None and view.blocks.class_names == ("Basic", "Down")
+        assert all(p.code is not None and "class Basic(" not in p.code for p in view.panes)
+        assert view.blocks.code in generate(graph, "functional", imports)
+
+
+def test_a_page_without_blocks_has_no_blocks_section():
+    for spec in (MLP, TOWERS):
+        view = compare.page(example(spec))
+        assert view.blocks is None
+        assert "## Blocks" not in compare.markdown(example(spec))
+    assert 'id="blocks"' not in compare.html(example(TOWERS))
+
+
+def test_html_shows_each_block_class_once():
+    page = compare.html(example(RESNET18))
+    found = elements(page)
+    (section,) = [e for e in found if e["attrs"].get("id") == "blocks"]
+    assert "class Basic(layers.Layer)" in section["text"]
+    assert section["text"].count("class Down(layers.Layer)") == 1
+    panes = [e for e in found if "data-style" in e["attrs"]]
+    assert len(panes) == len(STYLES)
+    for pane in panes:
+        assert "class Basic(" not in pane["text"] and "Basic(64)" in pane["text"]
+    assert page.index('id="blocks"') < page.index('id="style-')
+
+
+def test_notebook_with_blocks_runs_the_classes_first_on_a_real_kernel(tmp_path, kernel_name):
+    import nbformat
+    from nbclient import NotebookClient
+
+    target = tmp_path / "nested.ipynb"
+    result = run("compare", "-e", NESTED_BLOCKS, "--format", "ipynb", "-o", target)
+    assert result.returncode == 0, result.stderr
+    notebook = nbformat.read(target, as_version=4)
+    blocks_heading, blocks = notebook.cells[1:3]
+    assert blocks_heading.source.startswith("## Blocks\n")
+    assert blocks.cell_type == "code" and blocks.source.count("class ") == 2
+    NotebookClient(
+        notebook, kernel_name=kernel_name, timeout=300, resources={"metadata": {"path": tmp_path}}
+    ).execute()
+    code_cells = [c for c in notebook.cells if c.cell_type == "code"]
+    assert not [o for c in code_cells for o in c.outputs if o.output_type == "error"]
+    total = summarize(load(NESTED_BLOCKS, "<expr>")).total
+    checked = summary_text(code_cells[-1])
+    assert json.loads(checked.replace("'", '"')) == {"functional": total, "subclass": total}
