@@ -60,7 +60,15 @@ def seed_specs() -> list[str]:
     from .catalogue_cases import ACCEPTED
 
     examples = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "examples").glob("*/*.mg"))]
-    return examples + [spec for _, spec in ACCEPTED]
+    blocks = [
+        "block basic filters stride=1\n  x: input\n  c: conv2d $filters 3x3 strides=$stride"
+        " padding=same\n  y: conv2d $filters 1x1 strides=$stride <- x\n  add <- c, y\nend\n"
+        "input 8x8x3\nbasic 4 * 2\nb: basic * [8] [8 stride=2]\ndense 3",
+        "block pair a b=2\n  p: input\n  q: input\n  s: dense $a <- p\n  t: dense $b <- q\n"
+        "  concatenate <- s, t\nend\n"
+        "i: input 4\nj: input 5\npair 3 b=3 <- i, j",
+    ]
+    return examples + blocks + [spec for _, spec in ACCEPTED]
 
 
 SEEDS = seed_specs()
@@ -83,6 +91,7 @@ WORDS = [
     "model", "outputs", "input", "true", "false", "none", "same", "valid",
     "he_normal", "l2", "max_norm", "variance_scaling", "fan_out",
     "keras", "layers", "self", "class", "__x", "build_model", "a", "b", "x",
+    "block", "end", "$filters", "$x", "$", "basic",
 ]  # fmt: skip
 NUMBERS = [
     "0", "-0", "-1", "1", "-5", "0.0", "-1.5", "1.0", "1e308", "1e309", "-1e309", "1e-400",
@@ -98,7 +107,8 @@ SMALL_VALUES = [
     "float16", "int32", "relu", "tanh", "sum", "nearest", "he_normal", "(0.5, 2)",
 ]  # fmt: skip
 OPERATORS = ["<-", "|", ":", "=", ",", "(", ")", "#", "?", "x", "\n", " ", "'", '"', "\\", "-",
-             ".", "\r", "Dense(", "layers.Conv2D("]  # fmt: skip
+             ".", "\r", "Dense(", "layers.Conv2D(", "*", "* 2", "[", "]", "$", "\nend\n",
+             "\nblock b n\n"]  # fmt: skip
 UNICODE = ["é", "٣", "²", "ǅ", "\u00a0", "\u200b", "\r", "\x00", "\x0b", "\t", "ｄｅｎｓｅ", "😀",
            "\u2028", "\ufeff", "×", "\x0c", "\x1b[2J", "\x9b", "\u202e", "\x7f"]  # fmt: skip
 ALPHABET = "abdeilnpstux_019 \t\n|#:=<-,()?\"'.+eExX" + "".join(UNICODE[:10])
