@@ -17,7 +17,12 @@ shared and noisy. It measures:
 * scaling: time per layer for chains and residual DAGs of 10 to 10,000 layers
   (benchmarks/scaling.py);
 * summary: `modelgen summary` against Keras' `summary()`, each in a fresh process;
-* peak memory (RSS): the cold CLI, and the 10,000-layer chain.
+* peak memory (RSS): the cold CLI, and the 10,000-layer chain;
+* a block-heavy spec, ResNet-50 written with blocks (benchmarks/resnet50.mg: two
+  block classes, 16 uses, 25.6M parameters on 224x224x3): cold `modelgen new`, repeat
+  run and never seen, against the MLP's and `import black` in the same rounds; its
+  breakdown; `modelgen summary` against Keras building it; peak RSS. `--only resnet50`
+  runs just this part.
 
 In-process timings run with `MODELGEN_NO_CACHE=1`, so that black runs every time
 rather than its cached output being read. The suite checks the targets of the performance issue (see TARGETS). A benchmark, not a
@@ -63,6 +68,7 @@ from tests.large_specs import chain, residual_dag  # noqa: E402
 
 EXAMPLES = ROOT / "examples"  # one folder per case: examples/<case>/<case>.mg
 MLP = EXAMPLES / "mnist_mlp" / "mnist_mlp.mg"
+RESNET50 = ROOT / "benchmarks" / "resnet50.mg"  # the block-heavy spec
 SIZES = (10, 100, 1000, 10000)
 
 
@@ -127,10 +133,11 @@ def black_every_time():
             os.environ["MODELGEN_NO_CACHE"] = before
 
 
-def never_seen(work: Path) -> Path:
-    """The MLP under a model name of its own, so that black's output for it is in no cache."""
-    spec = work / f"mnist_mlp_{secrets.token_hex(6)}.mg"
-    text = MLP.read_text(encoding="utf-8").replace("model mnist_mlp", f"model {spec.stem}")
+def never_seen(work: Path, base: Path = MLP) -> Path:
+    """`base` (the MLP) under a model name of its own, so that black's output for it is in
+    no cache."""
+    spec = work / f"{base.stem}_{secrets.token_hex(6)}.mg"
+    text = base.read_text(encoding="utf-8").replace(f"model {base.stem}", f"model {spec.stem}")
     spec.write_text(text, encoding="utf-8")
     return spec
 
@@ -229,6 +236,76 @@ def summary_vs_keras(modelgen: str, work: Path, repeat: int) -> dict:
         )
         rows[name] = {**times, "ratio": times["keras"] / times["modelgen"]}
     return rows
+
+
+def keras_against_summary(modelgen: str, spec: Path, work: Path, repeat: int) -> dict:
+    """`modelgen summary SPEC` against its functional code building the model and calling
+    summary(), each in a fresh process, alternating."""
+    code = subprocess.run(
+        [modelgen, "new", str(spec), "--style", "functional"],
+        check=True, capture_output=True, text=True,
+    ).stdout  # fmt: skip
+    script = work / f"{spec.stem}_functional.py"
+    script.write_text(code)
+    times = alternating(
+        {"modelgen": [modelgen, "summary", str(spec)], "keras": [sys.executable, str(script)]},
+        repeat,
+    )
+    return {**times, "ratio": times["keras"] / times["modelgen"]}
+
+
+def resnet50(modelgen: str, work: Path, repeat: int) -> dict:
+    """The block-heavy spec: everything the suite measures for the MLP, side by side with
+    the MLP's cold `new` and `import black` (the baselines its ratios are taken to)."""
+
+    def new(spec: Path) -> list[str]:
+        return [modelgen, "new", str(spec), "--style", "functional"]
+
+    cold = alternating(
+        {
+            "new": new(RESNET50),
+            "new spec": lambda: new(never_seen(work, RESNET50)),
+            "mlp new": new(MLP),
+            "mlp new spec": lambda: new(never_seen(work)),
+            "python -c pass": [sys.executable, "-c", "pass"],
+            "import black": [sys.executable, "-c", "import black"],
+        },
+        repeat,
+    )
+    with black_every_time():
+        parts = breakdown(RESNET50.read_text(encoding="utf-8"), repeat)
+    return {
+        "modelgen_new_s": cold["new"],
+        "new_spec_s": cold["new spec"],
+        "mlp_new_s": cold["mlp new"],
+        "mlp_new_spec_s": cold["mlp new spec"],
+        "python_pass_s": cold["python -c pass"],
+        "import_black_s": cold["import black"],
+        "new_vs_mlp": cold["new"] / cold["mlp new"],
+        "new_spec_vs_mlp": cold["new spec"] / cold["mlp new spec"],
+        "over_black_s": cold["new"] - cold["import black"],
+        "new_spec_over_black_s": cold["new spec"] - cold["import black"],
+        "breakdown": parts,
+        "summary": keras_against_summary(modelgen, RESNET50, work, max(3, repeat // 2)),
+        "new_spec_mb": peak_rss_mb(new(never_seen(work, RESNET50))),
+        "mlp_new_spec_mb": peak_rss_mb(new(never_seen(work))),
+    }
+
+
+def resnet50_lines(r: dict) -> list[str]:
+    b, s = r["breakdown"], r["summary"]
+    shares = "  ".join(f"{k} {b[f'{k}_share']:5.1%}" for k in ("parse", "infer", "render", "black"))
+    return [
+        "ResNet-50 written with blocks (benchmarks/resnet50.mg, 2 blocks, 16 uses, 25.6M params)",
+        f"  modelgen new, repeat run    {r['modelgen_new_s']:.3f} s   {r['new_vs_mlp']:.2f}x the MLP's"
+        f" ({r['mlp_new_s']:.3f} s), black {r['over_black_s']:+.3f} s",
+        f"  ... a spec never seen       {r['new_spec_s']:.3f} s   {r['new_spec_vs_mlp']:.2f}x the MLP's"
+        f" ({r['mlp_new_spec_s']:.3f} s), black {r['new_spec_over_black_s']:+.3f} s",
+        f"  (floor {r['python_pass_s']:.3f} s, import black {r['import_black_s']:.3f} s, same rounds)",
+        f"  breakdown  {shares}   ours/black {b['ours_over_black']:.1%}",
+        f"  summary    {s['modelgen']:.3f} s vs Keras {s['keras']:.3f} s   {s['ratio']:.1f}x",
+        f"  peak RSS, a spec never seen: {r['new_spec_mb']:.1f} MB (the MLP's {r['mlp_new_spec_mb']:.1f} MB)",
+    ]
 
 
 def memory(modelgen: str, work: Path) -> dict:
@@ -353,6 +430,8 @@ def table(results: dict) -> str:
         f" 10,000-layer chain {m['chain_10000_mb']:.1f} MB,"
         f" python -c pass {m['python_pass_mb']:.1f} MB, import keras {m['import_keras_mb']:.1f} MB",
         "",
+        *resnet50_lines(results["resnet50"]),
+        "",
         "targets",
     ]
     for row in results["targets"]:
@@ -371,10 +450,19 @@ def main() -> None:
     parser.add_argument(
         "--json", type=Path, default=ROOT / "benchmarks" / "results" / "latest.json"
     )
+    parser.add_argument(
+        "--only", choices=["resnet50"], help="run one part; print it, write no JSON"
+    )
     args = parser.parse_args()
     repeat = 3 if args.quick else args.repeat
     modelgen = installed_script()
     compile_bytecode()
+    if args.only == "resnet50":
+        with tempfile.TemporaryDirectory() as folder:
+            part = resnet50(modelgen, Path(folder), repeat)
+        print("\n".join(resnet50_lines(part)))
+        print(json.dumps(part, indent=2))
+        return
     results: dict = {"machine": _machine(), "repeat": repeat}
     with tempfile.TemporaryDirectory() as folder:
         work = Path(folder)
@@ -386,6 +474,7 @@ def main() -> None:
             results["scaling"] = scaling(repeat)
         results["summary"] = summary_vs_keras(modelgen, work, max(3, repeat // 2))
         results["memory"] = memory(modelgen, work)
+        results["resnet50"] = resnet50(modelgen, work, repeat)
     results["targets"] = check_targets(results)
     print(table(results))
     args.json.parent.mkdir(parents=True, exist_ok=True)
