@@ -537,7 +537,10 @@ def round_trip(model: keras.Model, inputs: list, unknown: int = 3) -> str | None
                 loaded = keras.saving.load_model(path)
         except Exception as error:  # noqa: BLE001 - whatever Keras raises is the finding
             return f"saving and loading a .keras file fails: {type(error).__name__}: {_gist(error)}"
-    expected, got = _outputs(model, data), _outputs(loaded, data)
+    try:
+        expected, got = _outputs(model, data), _outputs(loaded, data)
+    except Exception as error:  # noqa: BLE001 - TensorFlow's own errors are the finding
+        return f"the model loaded from its .keras file cannot predict: {type(error).__name__}: {_gist(error)}"
     if len(expected) != len(got) or not all(
         a.shape == b.shape and np.allclose(a, b, rtol=RTOL, atol=ATOL)
         for a, b in zip(expected, got, strict=True)
