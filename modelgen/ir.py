@@ -190,6 +190,11 @@ class LayerStatement:
         """How messages refer to this statement: its label, else its layer keyword."""
         return f"'{self.label.text}'" if self.label else f"'{self.layer.text}'"
 
+    @property
+    def place(self) -> str:
+        """Where messages say a block's use is: `12:1` (a repetition's use says which)."""
+        return f"{self.span.line}:{self.span.column}"
+
 
 @dataclass(frozen=True)
 class ModelStatement:

@@ -79,7 +79,7 @@ def _block_facts(
     try:
         inner = infer_shapes(node.inner, inputs)
     except SpecError as error:
-        where = f"in block {node.inner.name!r} used at {node.statement.span.line}:{node.statement.span.column}"
+        where = f"in block {node.inner.name!r} used at {node.statement.place}"
         for found in error.diagnostics:
             context = where if found.context is None else f"{found.context}\n{where}"
             diagnostics.append(dataclasses.replace(found, context=context))

@@ -339,6 +339,14 @@ def _bind(
             return _Bound(None)
         return _bind_block_use(statement, block, errors, blocks, scope)
     entry = catalogue.lookup(statement.layer.text)
+    if entry is not None and entry.build_in_init and scope is not None:
+        errors.error(
+            f"{entry.keyword.lower()} cannot be in a block's body: it must be built with its "
+            "input's shape before Keras traces the block, which only the model knows",
+            statement.layer,
+            f"use it in the model, before the block ('{entry.keyword.lower()}' then the block)",
+        )
+        return _Bound(None)
     if entry is not None and entry.is_input and scope is not None:
         given: list[Value | Name] = [*statement.positional, *(k.key for k in statement.keywords)]
         for value in given:
@@ -1196,11 +1204,19 @@ def _with_parameters(entry: LayerEntry, key: str, value: Value, errors: _Collect
             errors.error(
                 "a parameter cannot stand in a call's settings",
                 found,
-                f"make the whole value the parameter: '{key}=${key}', and give the call "
-                "in each use",
+                f"make the whole value a parameter, '{key}=${key}', and give the call as "
+                f"its default ('{key}={_callee(value)}(...)') or in each use",
             )
         return Argument(key, None, value.span)  # never written: the error stops the model
     return Argument(key, value.python(), value.span)
+
+
+def _callee(value: Value) -> str:
+    """The name of the call `value` is, or holds first."""
+    for found in (value, *_items(value)):
+        if isinstance(found.data, CallData):
+            return found.data.callee.text
+    raise AssertionError(f"{value.text} holds no call")
 
 
 def _items(value: Value) -> list[Value]:
@@ -1296,7 +1312,7 @@ def _instantiate(
         if parameter.name.text not in values and parameter.default is not None:
             values[parameter.name.text] = parameter.default
     body = [_substituted(s, values) for s in block.statement.body]
-    inner = errors.within(f"in block {block.name!r} used at {use.span.line}:{use.span.column}")
+    inner = errors.within(f"in block {block.name!r} used at {use.place}")
     resolved = _resolve(body, inner, blocks, _Scope(block.statement, template=False))
     if resolved is None:
         return None
@@ -1339,6 +1355,20 @@ def _substituted(statement: Statement, values: dict[str, Value]) -> Statement:
     )
 
 
+@dataclass(frozen=True)
+class _Repeated(LayerStatement):
+    """One use a repetition makes (`basic 64 * 3`, `basic * [64] [128]`): which of how
+    many, and where it is written (its stage, or the statement), for the messages."""
+
+    number: int = 1
+    count: int = 1
+    at: Span = Span.point(1, 1)
+
+    @property
+    def place(self) -> str:
+        return f"{self.at.line}:{self.at.column} (use {self.number} of {self.count})"
+
+
 def _expanded(
     layers: list[LayerStatement], errors: _Collector, blocks: _Blocks, scope: _Scope | None
 ) -> list[LayerStatement]:
@@ -1376,13 +1406,17 @@ def _expanded(
         for number, stage in enumerate(stages):
             last = number == len(stages) - 1
             expanded.append(
-                dataclasses.replace(
-                    statement,
+                _Repeated(
                     label=statement.label if last else None,
+                    layer=statement.layer,
                     positional=statement.positional + (stage.positional if stage else ()),
                     keywords=statement.keywords + (stage.keywords if stage else ()),
                     sources=statement.sources if number == 0 else None,
+                    span=statement.span,
                     repeat=None,
+                    number=number + 1,
+                    count=len(stages),
+                    at=stage.span if stage else statement.span,
                 )
             )
         if len(expanded) > MAX_LAYERS:

@@ -28,6 +28,7 @@ from .bad_specs import (
 SINGLE = single_specs()
 MANY = multi_specs()
 _HEAD = re.compile(r"(?P<file>\S+):(?P<line>\d+):(?P<column>\d+): error: .+")
+_CONTEXT = re.compile(r"  in block '\w+' used at \d+:\d+(?: \(use \d+ of \d+\))?")
 
 
 def short_name(spec: Path) -> str:
@@ -71,7 +72,9 @@ def test_a_bad_spec_gets_its_one_positioned_error(spec: Path, tmp_path: Path) ->
     assert caret and len(caret.group(1)) == len(visible(source[: column - 1])), (
         "the caret is under the column, as the line is shown"
     )
-    assert len(lines) == 4 and lines[3].startswith("  hint: "), "every error says what to do"
+    # A problem in a block's body says which use it comes from, a line per block.
+    assert all(_CONTEXT.fullmatch(line) for line in lines[3:-1]), lines[3:-1]
+    assert len(lines) >= 4 and lines[-1].startswith("  hint: "), "every error says what to do"
 
 
 @pytest.mark.parametrize(
