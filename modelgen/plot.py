@@ -5,9 +5,9 @@ parameter count, all as `modelgen summary` reports them, and on request its
 activation and the arguments the spec gives it; an arrow runs from each source to
 the layer that reads it. A block's use is one box with its class and the arguments the
 use gives; `expand` draws it as a cluster holding its layers (nested blocks' clusters
-too), each named as its block's class names it. `diagram` prepares the boxes and arrows in pure Python;
-`digraph` hands them to the `graphviz` package, and `render` has Graphviz's `dot`
-program draw them. No TensorFlow; graphviz is imported only when drawing.
+too), each named as its block's class names it. `diagram` prepares the boxes and
+arrows in pure Python; `digraph` hands them to the `graphviz` package, and `render`
+has Graphviz's `dot` program draw them. No TensorFlow; graphviz is imported only when drawing.
 """
 
 from __future__ import annotations
