@@ -100,7 +100,7 @@ class ModelGraph:
         found: dict[str, Block] = {}
         for node in self.nodes:
             if node.block is not None:
-                for inner in [*node.block.blocks_used(), node.block]:
+                for inner in [*node.block.body.blocks(), node.block]:
                     found.setdefault(inner.name, inner)
         return list(found.values())
 
@@ -141,9 +141,4 @@ class Block:
 
     def blocks_used(self) -> list[Block]:
         """The blocks its body uses, directly or through others, each once, inner ones first."""
-        found: dict[str, Block] = {}
-        for node in self.body.nodes:
-            if node.block is not None:
-                for inner in [*node.block.blocks_used(), node.block]:
-                    found.setdefault(inner.name, inner)
-        return list(found.values())
+        return self.body.blocks()
