@@ -19,6 +19,7 @@ from modelgen.errors import visible
 from modelgen.generate import load
 from modelgen.graph import Argument
 
+from .block_specs import NESTED_BLOCKS
 from .goldens import EXAMPLES
 from .test_cli import assert_user_error, run
 
@@ -416,28 +417,6 @@ def test_missing_dot_says_how_to_install_it(tmp_path):
     )
     assert dot.returncode == 0, dot.stderr  # dot text needs no Graphviz program
     assert (tmp_path / "model.dot").read_text() == plot.dot_source(example("two_towers"))
-
-
-# Blocks in blocks: `pair` uses `unit` twice, on the same input, and adds them.
-NESTED_BLOCKS = """\
-model nested
-block unit units
-  input
-  dense $units relu
-  dropout 0.1
-end
-block pair units
-  x: input
-  a: unit $units
-  b: unit $units <- x
-  add <- a, b
-end
-input 8
-pair 16
-pair 16
-dense 2
-"""
-RESNET18 = EXAMPLES / "resnet18" / "resnet18.mg"
 
 
 def test_a_block_use_is_one_box_with_its_class_and_the_arguments_it_gives():

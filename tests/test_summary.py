@@ -13,6 +13,7 @@ import pytest
 from modelgen.generate import generate, load
 from modelgen.summary import memory, summarize
 
+from .block_specs import NESTED_BLOCKS, RESNET18
 from .diagnostics import load_error, only, position
 from .goldens import EXAMPLES, example_specs
 from .keras_summary import keras_summary
@@ -180,28 +181,6 @@ def test_layers_describes_one_entry():
     )
     unknown = subprocess.run([MODELGEN, "layers", "dnse"], capture_output=True, text=True)
     assert unknown.returncode == 2 and "did you mean 'dense'?" in unknown.stderr
-
-
-# Blocks in blocks: `pair` uses `unit` twice, on the same input, and adds them.
-NESTED_BLOCKS = """\
-model nested
-block unit units
-  input
-  dense $units relu
-  dropout 0.1
-end
-block pair units
-  x: input
-  a: unit $units
-  b: unit $units <- x
-  add <- a, b
-end
-input 8
-pair 16
-pair 16
-dense 2
-"""
-RESNET18 = EXAMPLES / "resnet18" / "resnet18.mg"
 
 
 def test_expand_lists_each_block_uses_layers_under_it_as_keras_nests_them():
