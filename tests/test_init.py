@@ -121,6 +121,51 @@ def test_init_bakes_a_project_whose_tests_pass(style, preset, imports, tmp_path,
     assert f"{BAKED_TESTS} passed" in tests.stdout and "skipped" not in tests.stdout
 
 
+# A tiny residual network with a block (issue 13), used once per stage, the second strided
+# with a 1x1 projection: every style turns it into one keras.layers.Layer class.
+BLOCK_SPEC = """\
+model tiny_blocks
+
+block res filters stride=1
+  x: input
+  conv2d $filters 3x3 strides=$stride padding=same
+  batchnormalization | activation relu
+  conv2d $filters 3x3 padding=same
+  residual: batchnormalization
+  shortcut: conv2d $filters 1x1 strides=$stride <- x
+  add <- residual, shortcut
+  activation relu
+end
+
+input 16x16x3
+res * [8] [16 stride=2]
+globalaveragepooling2d
+dense 3 softmax
+"""
+
+
+@pytest.mark.parametrize("style", list(STYLES))
+def test_a_project_from_a_spec_with_a_block_trains_saves_and_reloads(style, tmp_path, env):
+    """The baked tests train it (on one device and mirrored), save its .keras file and
+    load it back to the same predictions: the block's registered class survives."""
+    spec = tmp_path / "tiny.mg"
+    spec.write_text(BLOCK_SPEC)
+    result = init("proj", "--spec", spec, "--style", style, "--no-input", cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr
+    project = tmp_path / "proj"
+    assert files(project) == PROJECT_FILES
+    code = (project / "model.py").read_text()
+    assert code == generate(load(BLOCK_SPEC, "model.mg"), style)
+    assert code.count("class Res(layers.Layer):") == 1
+
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "ignore"],
+        cwd=project, capture_output=True, text=True, timeout=600,
+    )  # fmt: skip
+    assert tests.returncode == 0, tests.stdout[-4000:] + tests.stderr[-4000:]
+    assert f"{BAKED_TESTS} passed" in tests.stdout and "skipped" not in tests.stdout
+
+
 def test_plain_cookiecutter_bakes_the_defaults(tmp_path, monkeypatch, env):
     from cookiecutter.main import cookiecutter
 
