@@ -1042,6 +1042,16 @@ def _block(statement: BlockStatement, errors: _Collector, blocks: _Blocks) -> Bl
                     "write a value, e.g. 'stride=1'",
                 )
     layers = [s for s in statement.body if isinstance(s, LayerStatement)]
+    for layer in layers:
+        # The class keeps both as `self.NAME`: the layer would replace the value in its config.
+        if layer.label is not None and layer.label.text in declared:
+            label = layer.label.text
+            errors.error(
+                f"label {label!r} is also the name of a parameter of block {statement.name.text!r}",
+                layer.label,
+                f"the block's class keeps both as self.{label}: choose another label, "
+                f"e.g. '{label}_layer'",
+            )
     used = set()
     for found in _parameters_in(statement.body):
         word = str(found.data)
@@ -1334,7 +1344,10 @@ def _substituted(statement: Statement, values: dict[str, Value]) -> Statement:
         if value.kind is ValueKind.TUPLE and isinstance(value.data, tuple):
             if not value.parameters():
                 return value
-            return Value(value.kind, tuple(put(v) for v in value.data), value.span, value.text)
+            items = tuple(put(v) for v in value.data)
+            # Its text as the use makes it, for messages: `(3, 3)`, not `($k, $k)`.
+            text = f"({', '.join(v.text for v in items)}{',' if len(items) == 1 else ''})"
+            return Value(value.kind, items, value.span, text)
         return value
 
     def keywords(given: tuple[KeywordArgument, ...]) -> tuple[KeywordArgument, ...]:

@@ -281,3 +281,23 @@ def test_a_regularizer_parameter_builds_the_same_model(verify):
     report = verify.check_graph(load(REGULARIZED, "case.mg"))
     problems = {style: c.problems for style, c in report.comparisons.items() if c.problems}
     assert problems == {}
+
+
+def test_a_tuple_holding_parameters_shows_the_values_the_use_gave():
+    spec = "block b k\n  x: input\n  conv2d 4 ($k, $k)\nend\ninput 8x8x3\nb 3x3\n"
+    (diagnostic,) = error_of(spec).diagnostics
+    assert "Received: '(3x3, 3x3)' (tuple)" in diagnostic.message
+
+
+def test_a_syntax_error_beside_a_block_is_said_alone():
+    # Each line is parsed alone to find every syntax error: the block's 'block' and
+    # 'end' lines are grouped again, not said to be a block without 'end' and a stray 'end'.
+    spec = NESTED + "dense 2 units=\n"
+    (diagnostic,) = error_of(spec).diagnostics
+    assert diagnostic.message == "unexpected end of the line"
+    unclosed = NESTED.replace("end\nblock basic", "block basic") + "dense 2 units=\n"
+    messages = [d.message for d in error_of(unclosed).diagnostics]
+    assert messages == [
+        "block 'basic' is inside block 'conv', which has no 'end' before it",
+        "unexpected end of the line",
+    ]
