@@ -26,6 +26,7 @@ from .argtypes import (
     INT64_MAX,
     ArgType,
     ArgumentTypeError,
+    KerasObjects,
     Choice,
     Dimensions,
     IntTuple,
@@ -889,6 +890,8 @@ def _blocks(spec: Spec, errors: _Collector) -> _Blocks:
             continue
         name = statement.name
         problem = identifier_problem(name.text) or layer_name_problem(name.text)
+        if problem is None and name.text in _KEYWORDS:  # `model 4` is not a use
+            problem = "is a keyword of the spec, which starts a statement of its own"
         if problem is None and catalogue.lookup(name.text) is not None:
             problem = f"is a Keras layer ({catalogue.lookup(name.text).keyword})"  # type: ignore[union-attr]
         if problem:
@@ -921,6 +924,11 @@ def _blocks(spec: Spec, errors: _Collector) -> _Blocks:
         blocks[statement.name.text] = _block(statement, errors, blocks)
     _check_blocks_used(spec, definitions, errors)
     return blocks
+
+
+_KEYWORDS = frozenset(
+    {"model", "outputs", "block", "end"}
+)  # the grammar's, a statement's first word
 
 
 def _uses(statement: BlockStatement, names: AbstractSet[str]) -> list[LayerStatement]:
@@ -982,8 +990,10 @@ def _check_blocks_used(
         if name not in used:
             used.add(name)
             waiting += [s.layer.text for s in _uses(definitions[name], definitions.keys())]
+    # A block that only unused blocks use is said with them: using them uses it.
+    in_bodies = {s.layer.text for d in definitions.values() for s in _uses(d, definitions.keys())}
     for name, statement in definitions.items():
-        if name not in used:
+        if name not in used and name not in in_bodies:
             errors.error(
                 f"block {name!r} is never used",
                 statement.name,
@@ -1110,6 +1120,7 @@ def _block(statement: BlockStatement, errors: _Collector, blocks: _Blocks) -> Bl
             p.default is None,
             None if p.default is None else _default_value(body, p.name.text, p.default),
             p.name.span,
+            _takes_objects(body, p.name.text),
         )
         for p in declared.values()
     )
@@ -1179,6 +1190,32 @@ def _places(block: Block, parameter: str) -> list[Callable[[Value], PyValue]]:
                     assert param is not None
                     found.append(param.type.coerce)
     return found
+
+
+def _takes_objects(body: ModelGraph, parameter: str) -> bool:
+    """Whether `$parameter` stands, as a whole value, where a Keras object goes."""
+    for node in body.nodes:
+        layers = [(node.entry, node.arguments, node.block)]
+        if node.wrapped is not None:
+            layers.append((node.wrapped.entry, node.wrapped.arguments, None))
+        for entry, arguments, inner in layers:
+            for argument in arguments:
+                if argument.value != Parameter(parameter):
+                    continue
+                if inner is not None:
+                    taken = inner.param(argument.name)
+                    if taken is not None and taken.takes_objects:
+                        return True
+                    continue
+                param = entry.param(argument.name)
+                kind = (
+                    param.type.inner
+                    if param and isinstance(param.type, Nullable)
+                    else param and param.type
+                )
+                if isinstance(kind, KerasObjects):
+                    return True
+    return False
 
 
 def _coerce_for(block: Block, parameter: str, value: Value) -> PyValue:
