@@ -26,10 +26,10 @@ from .argtypes import (
     INT64_MAX,
     ArgType,
     ArgumentTypeError,
-    KerasObjects,
     Choice,
     Dimensions,
     IntTuple,
+    KerasObjects,
     Nullable,
     too_large,
 )
@@ -1423,57 +1423,83 @@ def _expanded(
     layers: list[LayerStatement], errors: _Collector, blocks: _Blocks, scope: _Scope | None
 ) -> list[LayerStatement]:
     """The layer statements with each repetition made its uses, in a chain: `basic 64 * 2`
-    is two statements, the second reading the first; a label names the last."""
-    if not any(s.repeat for s in layers):
-        return layers
+    is two statements, the second reading the first; a label names the last. Past
+    MAX_LAYERS layers, each use of a block counted as its body's, the rest is left out."""
+    counted: dict[str, int] = {}  # layers per use of a block, by name
+    total = 0
     expanded: list[LayerStatement] = []
     for statement in layers:
-        repeat = statement.repeat
-        if repeat is None:
-            expanded.append(statement)
-            continue
-        entry = (
-            blocks[statement.layer.text].entry  # type: ignore[union-attr]
-            if blocks.get(statement.layer.text) is not None
-            else catalogue.lookup(statement.layer.text)
-        )
-        if entry is not None and (entry.is_input or not entry.reads(1)):
+        block = blocks.get(statement.layer.text)
+        size = 1 if block is None else _layers_in(block, counted)
+        uses = _uses_of(statement, errors, blocks)
+        total += size * len(uses)
+        if total > MAX_LAYERS:
             errors.error(
-                f"{statement.display} reads {entry.inputs_read(or_more=' or more', to=' to ')} "
-                "inputs: only a layer or block that reads one can be repeated in a chain",
-                repeat,
-                "repeat a layer or block that reads one input and gives one output",
+                f"the model makes more than {MAX_LAYERS:,} layers"
+                if scope is None
+                else f"block {scope.block.name.text!r} makes more than {MAX_LAYERS:,} layers",
+                statement.repeat or statement,
+                "repeat fewer times"
+                if block is None
+                else f"each use of block {block.name!r} makes {size:,} layers: use it fewer times",
             )
-            continue
-        if not 1 <= repeat.count <= MAX_LAYERS:
-            errors.error(
-                f"a repetition makes 1 to {MAX_LAYERS:,} uses. Received: {repeat.count}",
-                repeat,
-                "write '* 2' for two uses in a chain",
-            )
-            continue
-        stages = repeat.stages or (None,) * repeat.count
-        for number, stage in enumerate(stages):
-            last = number == len(stages) - 1
-            expanded.append(
-                _Repeated(
-                    label=statement.label if last else None,
-                    layer=statement.layer,
-                    positional=statement.positional + (stage.positional if stage else ()),
-                    keywords=statement.keywords + (stage.keywords if stage else ()),
-                    sources=statement.sources if number == 0 else None,
-                    span=statement.span,
-                    repeat=None,
-                    number=number + 1,
-                    count=len(stages),
-                    at=stage.span if stage else statement.span,
-                )
-            )
-        if len(expanded) > MAX_LAYERS:
-            errors.error(
-                f"the repetitions make more than {MAX_LAYERS:,} layers",
-                repeat,
-                "repeat fewer times",
-            )
-            return expanded[:MAX_LAYERS]
+            return expanded
+        expanded += uses
     return expanded
+
+
+def _layers_in(block: Block, counted: dict[str, int]) -> int:
+    """The layers one use of `block` makes, its blocks' bodies counted (`counted`: known ones)."""
+    if block.name not in counted:
+        counted[block.name] = sum(
+            _layers_in(node.block, counted) if node.block is not None else 1
+            for node in block.body.nodes
+            if not node.is_input
+        )
+    return counted[block.name]
+
+
+def _uses_of(
+    statement: LayerStatement, errors: _Collector, blocks: _Blocks
+) -> list[LayerStatement]:
+    """The uses `statement` makes: itself, or the uses its repetition makes; none if the
+    repetition is wrong."""
+    repeat = statement.repeat
+    if repeat is None:
+        return [statement]
+    entry = (
+        blocks[statement.layer.text].entry  # type: ignore[union-attr]
+        if blocks.get(statement.layer.text) is not None
+        else catalogue.lookup(statement.layer.text)
+    )
+    if entry is not None and (entry.is_input or not entry.reads(1)):
+        errors.error(
+            f"{statement.display} reads {entry.inputs_read(or_more=' or more', to=' to ')} "
+            "inputs: only a layer or block that reads one can be repeated in a chain",
+            repeat,
+            "repeat a layer or block that reads one input and gives one output",
+        )
+        return []
+    if not 1 <= repeat.count <= MAX_LAYERS:
+        errors.error(
+            f"a repetition makes 1 to {MAX_LAYERS:,} uses. Received: {repeat.count}",
+            repeat,
+            "write '* 2' for two uses in a chain",
+        )
+        return []
+    stages = repeat.stages or (None,) * repeat.count
+    return [
+        _Repeated(
+            label=statement.label if number == len(stages) - 1 else None,
+            layer=statement.layer,
+            positional=statement.positional + (stage.positional if stage else ()),
+            keywords=statement.keywords + (stage.keywords if stage else ()),
+            sources=statement.sources if number == 0 else None,
+            span=statement.span,
+            repeat=None,
+            number=number + 1,
+            count=len(stages),
+            at=stage.span if stage else statement.span,
+        )
+        for number, stage in enumerate(stages)
+    ]
