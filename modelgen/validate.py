@@ -1114,6 +1114,10 @@ def _block(statement: BlockStatement, errors: _Collector, blocks: _Blocks) -> Bl
         return None
     nodes, graph_inputs, graph_outputs = resolved
     body = ModelGraph(statement.name.text, nodes, graph_inputs, graph_outputs, errors.spec)
+    for parameter in declared.values():
+        _check_default(body, parameter, errors)
+    if errors.count > start:
+        return None
     params = tuple(
         BlockParam(
             p.name.text,
@@ -1225,6 +1229,26 @@ def _coerce_for(block: Block, parameter: str, value: Value) -> PyValue:
     if places:
         return places[0](value)
     return value.python()
+
+
+def _check_default(body: ModelGraph, parameter: BlockParameter, errors: _Collector) -> None:
+    """A default that does not fit where its parameter stands is wrong in the definition,
+    whether a use relies on it or not: `__init__` would write it."""
+    if parameter.default is None:
+        return
+    name = parameter.name.text
+    probe = Block("", "", (), body, catalogue.INPUT, None)  # type: ignore[arg-type]
+    for coerce in _places(probe, name):
+        try:
+            coerce(parameter.default)
+        except ArgumentTypeError as error:
+            errors.error(
+                f"the default of parameter {name!r} does not fit where ${name} stands "
+                f"in the body: {error.message}",
+                error.at or parameter.default,
+                error.hint or "give a default its body takes, or none: each use then gives it",
+            )
+            return
 
 
 def _default_value(body: ModelGraph, parameter: str, default: Value) -> PyValue:

@@ -313,3 +313,14 @@ def test_a_block_repeated_inside_a_repeated_block_counts_every_layer():
     (diagnostic,) = error_of(spec).diagnostics
     assert diagnostic.message == "the model makes more than 50,000 layers"
     assert diagnostic.hint == "each use of block 'u' makes 10 layers: use it fewer times"
+
+
+def test_a_default_is_checked_where_its_parameter_stands_though_no_use_relies_on_it():
+    spec = "block b filters=ten\n  x: input\n  conv2d $filters 3x3\nend\ninput 8x8x3\nb 4\n"
+    (diagnostic,) = error_of(spec).diagnostics
+    assert (diagnostic.span.line, diagnostic.span.column) == (1, 17)  # the default
+    assert diagnostic.context is None  # the definition is wrong, whichever the use
+    assert diagnostic.message == (
+        "the default of parameter 'filters' does not fit where $filters stands in the body: "
+        "expected a positive integer. Received: 'ten' (word)"
+    )
