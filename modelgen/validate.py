@@ -1022,6 +1022,8 @@ def _block(statement: BlockStatement, errors: _Collector, blocks: _Blocks) -> Bl
             or name.text in ("kwargs", "inputs", "config")
         ):
             problem = "is a name every Keras layer uses itself"
+        elif problem is None and name.text == "super":  # __init__ calls super().__init__
+            problem = "would shadow a name the generated code uses"
         if problem:
             errors.error(
                 f"parameter {name.text!r} {problem}",
@@ -1053,7 +1055,11 @@ def _block(statement: BlockStatement, errors: _Collector, blocks: _Blocks) -> Bl
                 )
     layers = [s for s in statement.body if isinstance(s, LayerStatement)]
     for layer in layers:
-        # The class keeps both as `self.NAME`: the layer would replace the value in its config.
+        # The class keeps both as `self.NAME`: the layer would replace the value in its
+        # config. (An input's or an operation's label names only a variable in `call`.)
+        entry = catalogue.lookup(layer.layer.text)
+        if entry is not None and (entry.is_input or entry.is_operation):
+            continue
         if layer.label is not None and layer.label.text in declared:
             label = layer.label.text
             errors.error(

@@ -324,3 +324,13 @@ def test_a_default_is_checked_where_its_parameter_stands_though_no_use_relies_on
         "the default of parameter 'filters' does not fit where $filters stands in the body: "
         "expected a positive integer. Received: 'ten' (word)"
     )
+
+
+def test_an_input_or_operation_label_may_be_a_parameter_s_name():
+    # Only a layer's label is an attribute of the class, as a parameter is.
+    spec = (
+        "block b x scale\n  x: input\n  dense $x\n  scale: multiply_constant $scale\nend\n"
+        "input 8\nb 4 2.0\n"
+    )
+    code = code_of(spec)
+    assert "def call(self, x):" in code and "self.x = x" in code
