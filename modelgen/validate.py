@@ -1315,12 +1315,23 @@ def _bind_block_use(
     entry = block.entry
     binding = _Binding(entry, None, statement.positional)
     _bind_positional(binding, errors)
-    _bind_keywords(binding, statement.keywords, errors)
+    header = " ".join(
+        [block.name, *(p.name if p.required else f"{p.name}=..." for p in block.params)]
+    )
+    known = tuple(k for k in statement.keywords if entry.param(k.key.text) is not None)
+    for unknown in (k for k in statement.keywords if k not in known):
+        # 'modelgen layers' does not list blocks: the block's line says what it takes.
+        key = unknown.key.text
+        errors.error(
+            f"unknown argument {key!r} for {block.name}",
+            unknown.key,
+            suggest(key, [p.name for p in entry.params])
+            or f"it takes what 'block {header}' (line {block.statement.span.line}) declares, "
+            "and name=, dtype=, trainable=",
+        )
+    _bind_keywords(binding, known, errors)
     missing = [p.name for p in block.params if p.required and p.name not in binding.given]
     if missing:
-        header = " ".join(
-            [block.name, *(p.name if p.required else f"{p.name}=..." for p in block.params)]
-        )
         errors.error(
             f"block {block.name} needs {' and '.join(repr(m) for m in missing)}",
             statement.layer,
