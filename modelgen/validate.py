@@ -1356,6 +1356,10 @@ def _bind_block_use(
                 Argument(param.name, _passed(block, param.name, value, errors), value.span)
             )
     if template:
+        if not any(v.parameters() for v in given.values()):
+            # What this use gives does not depend on the uses of the block around it:
+            # checked once, here, rather than with the first of those uses named.
+            _instantiate(block, statement, given, errors, blocks)
         return _Bound(entry, tuple(arguments), block=block)
     inner = _instantiate(block, statement, given, errors, blocks)
     return _Bound(entry, tuple(arguments), block=block, inner=inner)

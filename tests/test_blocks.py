@@ -334,3 +334,12 @@ def test_an_input_or_operation_label_may_be_a_parameter_s_name():
     )
     code = code_of(spec)
     assert "def call(self, x):" in code and "self.x = x" in code
+
+
+def test_a_nested_use_that_gives_no_parameter_is_checked_at_the_definition():
+    spec = (
+        "block conv filters\n  x: input\n  conv2d $filters 3x3\nend\n"
+        "block outer\n  x: input\n  conv ten\nend\ninput 8x8x3\nouter\nouter\n"
+    )
+    (diagnostic,) = error_of(spec).diagnostics
+    assert diagnostic.context == "in block 'conv' used at 7:3"  # not 'outer used at 10:1'
