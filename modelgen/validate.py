@@ -1121,7 +1121,7 @@ def _block(statement: BlockStatement, errors: _Collector, blocks: _Blocks) -> Bl
     nodes, graph_inputs, graph_outputs = resolved
     body = ModelGraph(statement.name.text, nodes, graph_inputs, graph_outputs, errors.spec)
     for parameter in declared.values():
-        _check_default(body, parameter, errors)
+        _check_default(statement, parameter, errors, blocks)
     if errors.count > start:
         return None
     params = tuple(
@@ -1237,24 +1237,27 @@ def _coerce_for(block: Block, parameter: str, value: Value) -> PyValue:
     return value.python()
 
 
-def _check_default(body: ModelGraph, parameter: BlockParameter, errors: _Collector) -> None:
-    """A default that does not fit where its parameter stands is wrong in the definition,
-    whether a use relies on it or not: `__init__` would write it."""
+def _check_default(
+    statement: BlockStatement, parameter: BlockParameter, errors: _Collector, blocks: _Blocks
+) -> None:
+    """A default that does not fit where its parameter stands, whole or in a tuple, is
+    wrong in the definition, whether a use relies on it or not: `__init__` would write it.
+    The body is resolved with the default in the place of `$name` (the other parameters
+    left as they are), and what that finds is said at the default."""
     if parameter.default is None:
         return
     name = parameter.name.text
-    probe = Block("", "", (), body, catalogue.INPUT, None)  # type: ignore[arg-type]
-    for coerce in _places(probe, name):
-        try:
-            coerce(parameter.default)
-        except ArgumentTypeError as error:
-            errors.error(
-                f"the default of parameter {name!r} does not fit where ${name} stands "
-                f"in the body: {error.message}",
-                error.at or parameter.default,
-                error.hint or "give a default its body takes, or none: each use then gives it",
-            )
-            return
+    body = [_substituted(s, {name: parameter.default}) for s in statement.body]
+    found = _Collector(errors.spec)
+    _resolve(body, found, blocks, _Scope(statement, template=True))
+    if found.diagnostics:
+        first = found.diagnostics[0]
+        errors.error(
+            f"the default of parameter {name!r} does not fit where ${name} stands in the "
+            f"body (line {first.span.line}): {first.message}",
+            parameter.default,
+            first.hint or "give a default its body takes, or none: each use then gives it",
+        )
 
 
 def _default_value(body: ModelGraph, parameter: str, default: Value) -> PyValue:

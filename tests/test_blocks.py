@@ -321,9 +321,14 @@ def test_a_default_is_checked_where_its_parameter_stands_though_no_use_relies_on
     assert (diagnostic.span.line, diagnostic.span.column) == (1, 17)  # the default
     assert diagnostic.context is None  # the definition is wrong, whichever the use
     assert diagnostic.message == (
-        "the default of parameter 'filters' does not fit where $filters stands in the body: "
-        "expected a positive integer. Received: 'ten' (word)"
+        "the default of parameter 'filters' does not fit where $filters stands in the body "
+        "(line 3): Conv2D filters: expected a positive integer. Received: 'ten' (word)"
     )
+    # In a tuple too: `__init__(self, k="ten")` would be written all the same.
+    spec = "block b k=ten\n  x: input\n  conv2d 4 ($k, $k)\nend\ninput 8x8x3\nb 3\n"
+    (diagnostic,) = error_of(spec).diagnostics
+    assert (diagnostic.span.line, diagnostic.span.column) == (1, 11)
+    assert diagnostic.message.endswith("Received: '(ten, ten)' (tuple)")
 
 
 def test_an_input_or_operation_label_may_be_a_parameter_s_name():
