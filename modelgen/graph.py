@@ -121,6 +121,9 @@ class BlockParam:
     required: bool  # it has no default: every use gives it
     default: PyValue
     span: Span
+    # It stands where a Keras object goes (an initializer, regularizer or constraint):
+    # get_config serializes its value, which may be one.
+    takes_objects: bool = False
 
 
 @dataclass(frozen=True)

@@ -266,6 +266,14 @@ def shared_view(graph: ModelGraph, options: RenderOptions) -> SharedView:
     )
 
 
+def _saved(name: str, takes_objects: bool, uses: UsedNames) -> str:
+    """How get_config saves a parameter: as it is, or serialized when it may be a Keras
+    object (a regularizer), which a config holds as its class and settings."""
+    if takes_objects:
+        return f"{uses('keras')}.utils.serialize_keras_object(self.{name})"
+    return f"self.{name}"
+
+
 def block_view(block: Block, flavour: ImportFlavour, uses: UsedNames) -> BlockView:
     """A block's class: made once, however often the model uses the block."""
     body = block.body
@@ -286,7 +294,9 @@ def block_view(block: Block, flavour: ImportFlavour, uses: UsedNames) -> BlockVi
         register_decorator=flavour.register_decorator,
         signature=", ".join([*signature, "**kwargs"]),
         parameters=tuple(p.name for p in block.params),
-        config="{" + ", ".join(f"{p.name!r}: self.{p.name}" for p in block.params) + "}"
+        config="{"
+        + ", ".join(f"{p.name!r}: {_saved(p.name, p.takes_objects, uses)}" for p in block.params)
+        + "}"
         if block.params
         else "",
         attributes=tuple(text for text in layers if not text.operation),
