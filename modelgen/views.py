@@ -211,8 +211,18 @@ def _constructor(node: LayerNode, uses: UsedNames, labels_name: bool = True) -> 
 
 def _operation(node: LayerNode, sources: str, uses: UsedNames) -> str:
     """`keras.ops.add(x, 3.0)`: the sources, then the arguments in catalogue order."""
-    given = ", ".join(literal(argument.value) for argument in node.arguments)
+    given = ", ".join(_in_call(argument.value) for argument in node.arguments)
     return f"{uses('keras')}.ops.{node.entry.operation}({sources}, {given})"
+
+
+def _in_call(value: PyValue) -> str:
+    """`literal`, as a block's `call` writes it: a parameter is the attribute `__init__` kept."""
+    if isinstance(value, Parameter):
+        return f"self.{value.name}"
+    if isinstance(value, tuple):
+        items = ", ".join(_in_call(v) for v in value)
+        return f"({items},)" if len(value) == 1 else f"({items})"
+    return literal(value)
 
 
 def _build_in_init(node: LayerNode) -> str:

@@ -65,6 +65,18 @@ last: unit 4 * 3 <- a
 unit 2 act=tanh <- last
 """
 
+# A parameter in an operation's value: `call` reads the attribute `__init__` kept.
+OPERATIONS = """\
+block scaled c
+  x: input
+  y: multiply_constant $c
+  z: add_constant 1.0 <- x
+  add <- y, z
+end
+input 4
+scaled 2.0 * 3
+"""
+
 REGULARIZED = """\
 block conv filters reg=l2(1e-4)
   x: input
@@ -150,6 +162,12 @@ def test_an_activation_passed_by_a_parameter():
     code = code_of(NESTED)
     assert 'def __init__(self, filters, k=3, act="relu", **kwargs):' in code
     assert 'act="tanh"' in build_model_of(code)
+
+
+def test_a_parameter_in_an_operation_is_the_attribute_init_kept():
+    code = code_of(OPERATIONS)
+    assert "self.c = c" in code
+    assert "y = keras.ops.multiply(x, self.c)" in code
 
 
 def test_a_regularizer_passed_by_a_parameter():
@@ -259,8 +277,8 @@ def test_a_value_that_does_not_fit_is_said_once_at_the_body_with_its_use():
 
 @pytest.mark.parametrize(
     "spec",
-    [NESTED, TWO_INPUTS, CHAIN],
-    ids=["nested_with_an_operation", "two_inputs", "repeated_three_times"],
+    [NESTED, TWO_INPUTS, CHAIN, OPERATIONS],
+    ids=["nested_with_an_operation", "two_inputs", "repeated_three_times", "parameter_in_an_op"],
 )
 def test_static_summary_is_what_keras_reports(spec, verify):
     assert static_summary(spec) == built_summary(spec, verify)
