@@ -289,6 +289,12 @@ def _statements(text: str, lines: list[str]) -> tuple[list[Statement], list[Diag
     """The statements of `text` (split into `lines`) and what is wrong in them, or lark's
     `UnexpectedInput`. The parser keeps no state of its own: a bad literal is a `Refused`
     value in the statements, found here after parsing, so parses may run side by side."""
+    read, problems = _read_checked(text, lines)
+    return _grouped(read, problems), problems
+
+
+def _read_checked(text: str, lines: list[str]) -> tuple[list[_Read], list[Diagnostic]]:
+    """What the grammar gives for `text`, blocks not yet grouped, and what is wrong in it."""
     read = _read(text)
     problems: list[Diagnostic] = []
     for statement in read:
@@ -313,7 +319,7 @@ def _statements(text: str, lines: list[str]) -> tuple[list[Statement], list[Diag
             spaced = _spaced_shape(statement)
             if spaced is not None:
                 problems.append(spaced)
-    return _grouped(read, problems), problems
+    return read, problems
 
 
 _Read = Statement | BlockHeader | BlockEnd  # what the grammar gives, before blocks are grouped
@@ -325,9 +331,13 @@ def _grouped(read: list[_Read], problems: list[Diagnostic]) -> list[Statement]:
     statements: list[Statement] = []
     header: BlockHeader | None = None
     body: list[Statement] = []
+    # A block inside a block has an 'end' of its own, or the outer one lacks one: either
+    # way, one 'end' too many is what the nesting, said already, leaves over.
+    nested = 0
     for item in read:
         if isinstance(item, BlockHeader):
             if header is not None:
+                nested += 1
                 problems.append(
                     Diagnostic(
                         f"block {item.name.text!r} is inside block {header.name.text!r}, "
@@ -340,6 +350,9 @@ def _grouped(read: list[_Read], problems: list[Diagnostic]) -> list[Statement]:
                 continue
             header, body = item, []
         elif isinstance(item, BlockEnd):
+            if header is None and nested:
+                nested -= 1
+                continue
             if header is None:
                 problems.append(
                     Diagnostic(
@@ -417,24 +430,43 @@ def _python_call(statement: LayerStatement, lines: list[str]) -> Diagnostic | No
 
 
 def _syntax_errors(lines: list[str], first: UnexpectedInput) -> list[Diagnostic]:
-    """Every line's problems: statements never span lines, so each line parses alone."""
+    """Every line's problems: statements never span lines, so each line parses alone.
+    A block spans lines: its `block` and `end` lines are grouped once all are read (a
+    line alone would be a block without `end`, or an `end` without a block), unless
+    one of them is a line that does not parse."""
     diagnostics = []
+    structure: list[_Read] = []  # the lines' `block`, `end` and `model`, on their lines
+    grouped = True
     for number, line in enumerate(lines, start=1):
         try:
-            _, errors = _statements(line, [line])  # a line that parses may hold a bad literal
+            read, errors = _read_checked(line, [line])  # it may hold a bad literal
         except UnexpectedInput as error:
             diagnostics.append(_diagnostic(error, line, number))
+            grouped = grouped and not _BLOCK_OR_END.match(line)
             continue
         diagnostics += [_on_line(d, number) for d in errors]
+        structure += [
+            dataclasses.replace(item, span=_span_on_line(item.span, number))
+            for item in read
+            if isinstance(item, BlockHeader | BlockEnd | ModelStatement)
+        ]
+    if grouped:
+        _grouped(structure, diagnostics)
     if not diagnostics:  # cannot happen if lines parse alone; never lose the error
         number = first.line if isinstance(first.line, int) and first.line > 0 else 1
         diagnostics.append(_diagnostic(first, lines[number - 1], number))
     return diagnostics
 
 
+_BLOCK_OR_END = re.compile(r"\s*(?:block|end)\b", re.I)
+
+
 def _on_line(diagnostic: Diagnostic, number: int) -> Diagnostic:
-    span = diagnostic.span
-    return dataclasses.replace(diagnostic, span=Span(number, span.column, number, span.end_column))
+    return dataclasses.replace(diagnostic, span=_span_on_line(diagnostic.span, number))
+
+
+def _span_on_line(span: Span, number: int) -> Span:
+    return Span(number, span.column, number, span.end_column)
 
 
 def _diagnostic(error: UnexpectedInput, line: str, number: int) -> Diagnostic:
