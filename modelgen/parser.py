@@ -504,7 +504,7 @@ def _diagnostic(error: UnexpectedInput, line: str, number: int) -> Diagnostic:
                 Span(number, dashed.start(1) + 1, number, dashed.end(1) + 1),
                 f"names are letters, digits and '_': write {dashed.group(1).replace('-', '_')}",
             )
-        keyword = re.search(r"(?:^|\|)\s*(model|outputs)\s*$", line[: column - 1], re.I)
+        keyword = re.search(r"(?:^|\|)\s*(model|outputs|block|end)\s*$", line[: column - 1], re.I)
         if keyword:
             return Diagnostic(
                 f"'{keyword.group(1)}' is a keyword and cannot be a label",
@@ -521,7 +521,7 @@ def _diagnostic(error: UnexpectedInput, line: str, number: int) -> Diagnostic:
         span,
         hint
         or _TOKEN_HINTS.get(token.type)
-        or _expected(error.expected)
+        or _expected(error.expected, line[: column - 1])
         or "a statement is 'label: layer arguments <- sources'; see docs/dsl.md",
     )
 
@@ -825,10 +825,23 @@ _TOKEN_HINTS = {
     "COMMA": "separate arguments with spaces; commas go between sources ('<- a, b'), outputs and tuple items",
     "EQUAL": "a keyword argument is written key=value with a name before '='",
     "COLON": "a label comes first and once: 'label: dense 10'",
+    "LSQB": "'[' starts one use of a repetition, after '*': 'basic * [64] [128 stride=2]'",
+    "RSQB": "']' ends one use of a repetition that '[' started: 'basic * [64] [128]'",
 }
 
 
-def _expected(terminals: set[str]) -> str | None:
+def _expected(terminals: set[str], before: str = "") -> str | None:
+    """What the parser would have taken, in words, after `before` (the line up to there).
+
+    The grammar's arguments stand in a statement, a tuple and a repetition's `[...]`,
+    whose tokens LALR expects together: only those of the bracket that is open are said,
+    and a repetition's `*` is never suggested."""
+    statement = _code(before).rsplit("|", 1)[-1]
+    terminals = terminals - {"STAR", "LSQB", "PARAMETER"}
+    if statement.count("[") <= statement.count("]"):
+        terminals = terminals - {"RSQB"}
+    elif _unclosed(statement) is None:  # in a stage, not in its tuple: ']' ends it
+        terminals = terminals - {"RPAR", "COMMA", "__ANON_0", "LESSTHAN", "_SEP", "$END"}
     words = set()
     if _VALUE_TERMINALS - {"NAME"} <= terminals:
         words.add("an argument")
