@@ -72,23 +72,36 @@ OWN_CALLS = {
     "model",
     "model.add",
     "model.load_weights",
+    # a block's class
+    "keras.KerasTensor",
+    "self.call",
+    "config.update",
+    "keras.utils.serialize_keras_object",
 }
 # Every name a module uses besides labels and the names modelgen makes.
 VOCABULARY = {"keras", "layers", "super", "self", "build_model", "model", "weights", "kwargs"}
-VOCABULARY.add("__name__")
+VOCABULARY |= {"__name__", "input_shape", "shape", "config"}  # a block's build and get_config
 ATTRIBUTES = {"Input", "Model", "Sequential", "ops", "saving", "utils", "summary", "add"}
 ATTRIBUTES |= {"register_keras_serializable", "load_weights", "build", "get_config", "__init__"}
 ATTRIBUTES |= {"initializers", "regularizers", "constraints", *LAYER_CLASSES, *OPERATIONS}
 ATTRIBUTES |= {name.rsplit(".", 1)[1] for name in OBJECT_CLASSES}
+ATTRIBUTES |= {
+    "Layer",
+    "KerasTensor",
+    "call",
+    "update",
+    "serialize_keras_object",
+}  # a block's class
 # Names the code relies on where labels are variables: nothing may assign them.
 PROTECTED = {"keras", "layers", "build_model", "self", "weights", "__name__"}
 GENERATED_NAME = re.compile(r"[a-z][a-z0-9_]*")  # x, inputs, input_2, dense_1, max_pooling2d
-FUNCTIONS = {"build_model", "__init__", "call", "get_config"}
+FUNCTIONS = {"build_model", "__init__", "build", "call", "get_config"}
 NODES = (
     ast.Module, ast.Expr, ast.Import, ast.ImportFrom, ast.alias, ast.FunctionDef,
     ast.ClassDef, ast.arguments, ast.arg, ast.Assign, ast.Return, ast.If, ast.Compare,
     ast.Eq, ast.IsNot, ast.Call, ast.keyword, ast.Attribute, ast.Name, ast.Load, ast.Store,
-    ast.Constant, ast.Tuple, ast.List, ast.UnaryOp, ast.USub,
+    ast.Constant, ast.Tuple, ast.List, ast.UnaryOp, ast.USub, ast.Dict, ast.ListComp,
+    ast.comprehension,
 )  # fmt: skip
 
 
@@ -134,19 +147,21 @@ def check_module(code: str, graph: ModelGraph, style: str, imports: str) -> None
     labels = {node.label for node in graph.nodes if node.label}
     classes = [n for n in tree.body if isinstance(n, ast.ClassDef)]
     class_names = {c.name for c in classes}
-    assert len(classes) == (style == "subclass")
+    assert len(classes) == (style == "subclass") + len(graph.blocks())
     # ast.parse reads identifiers as Python does, NFKC-normalized: `ﬁ` is `fi`.
     assert len({unicodedata.normalize("NFKC", label) for label in labels}) == len(labels)
-    assigned = [
-        target.attr
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Assign)
-        for target in node.targets
-        if isinstance(target, ast.Attribute) and dotted(target.value) == "self"
-    ]
-    self_attributes = set(assigned)
-    assert len(self_attributes) == len(assigned), f"a layer attribute is assigned twice: {assigned}"
-    callees = KERAS_CALLS | OWN_CALLS | class_names
+    self_attributes: set[str] = set()
+    for cls in classes:  # each class (the model's, each block's) assigns each attribute once
+        assigned = [
+            target.attr
+            for node in ast.walk(cls)
+            if isinstance(node, ast.Assign)
+            for target in node.targets
+            if isinstance(target, ast.Attribute) and dotted(target.value) == "self"
+        ]
+        assert len(set(assigned)) == len(assigned), f"an attribute is assigned twice: {assigned}"
+        self_attributes |= set(assigned)
+    callees = KERAS_CALLS | OWN_CALLS | class_names | {f"{c}()" for c in class_names}
     callees |= {f"self.{a}" for a in self_attributes} | {f"self.{a}.build" for a in self_attributes}
     identifiers: set[str] = set()
 

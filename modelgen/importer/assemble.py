@@ -141,12 +141,11 @@ def import_spec(model: dict, default_name: str = "model") -> ImportedSpec:
 
     The custom layers a `.py` run traced (under `TRACED_KEY`) and the nested models
     become blocks, defined after the `model` line."""
-    traced = model.get(TRACED_KEY)
+    traced = model.get(TRACED_KEY) if isinstance(model, dict) else None
+    traced = traced if isinstance(traced, dict) else {}
     blocks = _Blocks()
-    blocks.prepare(traced if isinstance(traced, dict) else {})
-    lines, origins, problems = _statements(
-        model, traced if isinstance(traced, dict) else {}, blocks
-    )
+    blocks.prepare(traced)
+    lines, origins, problems = _statements(model, traced, blocks)
     problems = blocks.problems + problems
     if problems:
         raise _one_problem(problems)
@@ -239,8 +238,15 @@ class _Blocks:
 
     def nested_model(self, layer: SavedLayer) -> str:
         """A nested model used as a layer: a block of its own, without parameters."""
-        where = f"the nested model {layer.name!r}"
-        statements = self.body({"class_name": layer.class_name, "config": layer.config}, {}, where)
+        where = f"layer {layer.name!r} ({layer.class_name})"
+        try:
+            statements = self.body(
+                {"class_name": layer.class_name, "config": layer.config}, {}, where
+            )
+        except ImportProblem:  # the caller names each layer inside that cannot be written
+            raise ImportProblem(
+                f"{where} is a nested model with layers the DSL cannot write"
+            ) from None
         name = _block_name(layer.name, self.taken)
         self.taken.add(name)
         lines = (f"# the nested {layer.class_name} model {layer.name!r}", f"block {name}")
