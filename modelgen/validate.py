@@ -15,7 +15,7 @@ import heapq
 import itertools
 import keyword as python_keyword
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -1181,50 +1181,47 @@ def _block_entry(
     )
 
 
-def _places(block: Block, parameter: str) -> list[Callable[[Value], PyValue]]:
-    """How each layer (or block) where `$parameter` stands as a whole value in `block`'s
-    body takes a value: its parameter type's `coerce`, in body order."""
-    found: list[Callable[[Value], PyValue]] = []
-    for node in block.body.nodes:
-        layers = [(node.entry, node.arguments, node.block)]
-        if node.wrapped is not None:
-            layers.append((node.wrapped.entry, node.wrapped.arguments, None))
-        for entry, arguments, inner in layers:
-            for argument in arguments:
-                if argument.value != Parameter(parameter):
-                    continue
-                if inner is not None:
-                    found.append(functools.partial(_coerce_for, inner, argument.name))
-                else:
-                    param = entry.param(argument.name)
-                    assert param is not None
-                    found.append(param.type.coerce)
-    return found
-
-
-def _takes_objects(body: ModelGraph, parameter: str) -> bool:
-    """Whether `$parameter` stands, as a whole value, where a Keras object goes."""
+def _stands(body: ModelGraph, parameter: str) -> Iterator[tuple[LayerEntry, str, Block | None]]:
+    """Where `$parameter` stands as a whole value in `body`, in order: the layer's entry
+    (a wrapped layer's own), the argument's name, and the block when it is a block's use."""
     for node in body.nodes:
         layers = [(node.entry, node.arguments, node.block)]
         if node.wrapped is not None:
             layers.append((node.wrapped.entry, node.wrapped.arguments, None))
         for entry, arguments, inner in layers:
             for argument in arguments:
-                if argument.value != Parameter(parameter):
-                    continue
-                if inner is not None:
-                    taken = inner.param(argument.name)
-                    if taken is not None and taken.takes_objects:
-                        return True
-                    continue
-                param = entry.param(argument.name)
-                kind = (
-                    param.type.inner
-                    if param and isinstance(param.type, Nullable)
-                    else param and param.type
-                )
-                if isinstance(kind, KerasObjects):
-                    return True
+                if argument.value == Parameter(parameter):
+                    yield entry, argument.name, inner
+
+
+def _places(block: Block, parameter: str) -> list[Callable[[Value], PyValue]]:
+    """How each layer (or block) where `$parameter` stands as a whole value in `block`'s
+    body takes a value: its parameter type's `coerce`, in body order."""
+    found: list[Callable[[Value], PyValue]] = []
+    for entry, name, inner in _stands(block.body, parameter):
+        if inner is not None:
+            found.append(functools.partial(_coerce_for, inner, name))
+        else:
+            param = entry.param(name)
+            assert param is not None
+            found.append(param.type.coerce)
+    return found
+
+
+def _takes_objects(body: ModelGraph, parameter: str) -> bool:
+    """Whether `$parameter` stands, as a whole value, where a Keras object goes."""
+    for entry, name, inner in _stands(body, parameter):
+        if inner is not None:
+            taken = inner.param(name)
+            if taken is not None and taken.takes_objects:
+                return True
+            continue
+        param = entry.param(name)
+        kind = (
+            param.type.inner if param and isinstance(param.type, Nullable) else param and param.type
+        )
+        if isinstance(kind, KerasObjects):
+            return True
     return False
 
 
