@@ -892,8 +892,9 @@ def _blocks(spec: Spec, errors: _Collector) -> _Blocks:
         problem = identifier_problem(name.text) or layer_name_problem(name.text)
         if problem is None and name.text in _KEYWORDS:  # `model 4` is not a use
             problem = "is a keyword of the spec, which starts a statement of its own"
-        if problem is None and catalogue.lookup(name.text) is not None:
-            problem = f"is a Keras layer ({catalogue.lookup(name.text).keyword})"  # type: ignore[union-attr]
+        layer = catalogue.lookup(name.text)
+        if problem is None and layer is not None:
+            problem = f"is a Keras layer ({layer.keyword})"
         if problem:
             errors.error(
                 f"block name {name.text!r} {problem}",
@@ -1194,13 +1195,13 @@ def _stands(body: ModelGraph, parameter: str) -> Iterator[tuple[LayerEntry, str,
                     yield entry, argument.name, inner
 
 
-def _places(block: Block, parameter: str) -> list[Callable[[Value], PyValue]]:
+def _places(body: ModelGraph, parameter: str) -> list[Callable[[Value], PyValue]]:
     """How each layer (or block) where `$parameter` stands as a whole value in `block`'s
     body takes a value: its parameter type's `coerce`, in body order."""
     found: list[Callable[[Value], PyValue]] = []
-    for entry, name, inner in _stands(block.body, parameter):
+    for entry, name, inner in _stands(body, parameter):
         if inner is not None:
-            found.append(functools.partial(_coerce_for, inner, name))
+            found.append(functools.partial(_coerce_for, inner.body, name))
         else:
             param = entry.param(name)
             assert param is not None
@@ -1225,10 +1226,10 @@ def _takes_objects(body: ModelGraph, parameter: str) -> bool:
     return False
 
 
-def _coerce_for(block: Block, parameter: str, value: Value) -> PyValue:
+def _coerce_for(body: ModelGraph, parameter: str, value: Value) -> PyValue:
     """`value` as the code passes it to `block`'s class for `parameter`: as the first layer
     where the parameter stands takes it (a parameter only in tuples: as written)."""
-    places = _places(block, parameter)
+    places = _places(body, parameter)
     if places:
         return places[0](value)
     return value.python()
@@ -1259,9 +1260,8 @@ def _check_default(
 
 def _default_value(body: ModelGraph, parameter: str, default: Value) -> PyValue:
     """A parameter's default as the block's `__init__` writes it (checked with each use)."""
-    probe = Block("", "", (), body, catalogue.INPUT, None)  # type: ignore[arg-type]
     try:
-        return _coerce_for(probe, parameter, default)
+        return _coerce_for(body, parameter, default)
     except ArgumentTypeError:
         return None if isinstance(default.data, CallData) else default.python()
 
@@ -1369,7 +1369,7 @@ def _passed(block: Block, parameter: str, value: Value, errors: _Collector) -> P
     """What a use passes to the block's class: what every layer where the parameter stands
     takes it as, which must agree (its body checks the value, with the use named)."""
     taken: list[PyValue] = []
-    for coerce in _places(block, parameter):
+    for coerce in _places(block.body, parameter):
         try:
             taken.append(coerce(value))
         except ArgumentTypeError:
@@ -1377,17 +1377,13 @@ def _passed(block: Block, parameter: str, value: Value, errors: _Collector) -> P
     if any(t != taken[0] for t in taken[1:]):
         errors.error(
             f"block {block.name}: {value.text!r} means different values where ${parameter} "
-            f"stands in its body ({', '.join(literal_text(t) for t in taken)})",
+            f"stands in its body ({', '.join(repr(t) for t in taken)})",
             value,
             f"give the block a parameter for each of those uses of ${parameter}",
         )
     if taken:
         return taken[0]
     return None if isinstance(value.data, CallData) else value.python()
-
-
-def literal_text(value: PyValue) -> str:
-    return repr(value)
 
 
 def _instantiate(
@@ -1512,11 +1508,8 @@ def _uses_of(
     repeat = statement.repeat
     if repeat is None:
         return [statement]
-    entry = (
-        blocks[statement.layer.text].entry  # type: ignore[union-attr]
-        if blocks.get(statement.layer.text) is not None
-        else catalogue.lookup(statement.layer.text)
-    )
+    block = blocks.get(statement.layer.text)
+    entry = block.entry if block is not None else catalogue.lookup(statement.layer.text)
     if entry is not None and (entry.is_input or not entry.reads(1)):
         errors.error(
             f"{statement.display} reads {entry.inputs_read(or_more=' or more', to=' to ')} "
